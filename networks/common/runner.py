@@ -79,7 +79,7 @@ async def _watch(
     banner: str,
     ready: asyncio.Future[str] | None,
 ) -> None:
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
         await asyncio.sleep(0.02)
     if ready is not None and not ready.done():
         ready.set_result(url)
