@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -30,9 +31,10 @@ async def on_free_port(app: Starlette, host: str = "127.0.0.1") -> AsyncIterator
     ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, host, 0, ready=ready, stop=stop))
-    done, _ = await asyncio.wait({ready, task}, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()  # raises what stopped it
+    either: list[asyncio.Future[Any]] = [ready, task]
+    await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # raises what stopped it before it was ready
     try:
         yield ready.result()
     finally:

@@ -122,7 +122,7 @@ class Universe:
         if rng.random() < SECOND_NETWORK_SHARE:
             networks = (home, rng.choice([n for n in NETWORKS if n != home]))
         first = rng.choice(CATEGORIES)
-        slugs = (first.slug,)
+        slugs: tuple[str, ...] = (first.slug,)
         if rng.random() < 0.3:
             second = rng.choice(CATEGORIES)
             if second.slug != first.slug:
