@@ -1,0 +1,1 @@
+"""Runnable benchmarks: ``make bench`` (``python -m bench``) prints their figures."""
