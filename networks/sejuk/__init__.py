@@ -1,0 +1,1 @@
+"""SEJUK: the Kota Bandung cooperative network's reference server (REST/JSON, Indonesian)."""
