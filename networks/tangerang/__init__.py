@@ -1,0 +1,1 @@
+"""Tangerang: the Kota Tangerang cooperative network's reference server (REST, HMAC-signed)."""
