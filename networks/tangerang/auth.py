@@ -12,6 +12,8 @@ from networks.common.errors import ApiError
 from networks.common.http import read_body
 from networks.tangerang.signing import (
     CLIENT_HEADER,
+    NONCE_HEADER,
+    NONCE_PATTERN,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     sign,
@@ -23,7 +25,7 @@ def _denied(code: str, message: str, details: list[dict[str, str]] | None = None
 
 
 class ReplayCache:
-    """Signatures seen recently, each remembered until its timestamp leaves the window."""
+    """Nonces seen recently, each remembered until its timestamp leaves the window."""
 
     def __init__(self, max_entries: int) -> None:
         self._max_entries = max_entries
@@ -32,14 +34,14 @@ class ReplayCache:
     def __len__(self) -> int:
         return len(self._expiry)
 
-    def check_and_remember(self, signature: str, expires_at: float, now: float) -> bool:
-        """Remember ``signature``; False when it was already seen and has not expired."""
+    def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
+        """Remember ``key``; False when it was already seen and has not expired."""
         self._forget_expired(now)
-        known = self._expiry.get(signature)
+        known = self._expiry.get(key)
         if known is not None and known >= now:
             return False
-        self._expiry[signature] = expires_at
-        self._expiry.move_to_end(signature)
+        self._expiry[key] = expires_at
+        self._expiry.move_to_end(key)
         while len(self._expiry) > self._max_entries:
             self._expiry.popitem(last=False)
         return True
@@ -48,10 +50,10 @@ class ReplayCache:
         # Entries arrive roughly in expiry order; stopping at the first live one keeps
         # this O(expired) and a late straggler is only dropped a little later.
         while self._expiry:
-            signature, expires_at = next(iter(self._expiry.items()))
+            key, expires_at = next(iter(self._expiry.items()))
             if expires_at >= now:
                 return
-            del self._expiry[signature]
+            del self._expiry[key]
 
 
 class Authenticator:
@@ -65,15 +67,12 @@ class Authenticator:
     async def authenticate(self, request: Request) -> str:
         """The client id of a correctly signed request; raises a 401 ApiError otherwise."""
         headers = request.headers
-        missing = [
-            name
-            for name in (CLIENT_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER)
-            if not headers.get(name)
-        ]
+        required = (CLIENT_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER)
+        missing = [name for name in required if not headers.get(name)]
         if missing:
             raise _denied(
                 "missing_auth_headers",
-                "signed requests need X-Client-Id, X-Timestamp and X-Signature",
+                "signed requests need X-Client-Id, X-Timestamp, X-Nonce and X-Signature",
                 [{"header": name, "problem": "missing"} for name in missing],
             )
         client_id = headers[CLIENT_HEADER]
@@ -83,6 +82,9 @@ class Authenticator:
         raw_timestamp = headers[TIMESTAMP_HEADER]
         if not raw_timestamp.isascii() or not raw_timestamp.isdigit():
             raise _denied("invalid_timestamp", "X-Timestamp must be unix seconds")
+        nonce = headers[NONCE_HEADER]
+        if not NONCE_PATTERN.fullmatch(nonce):
+            raise _denied("invalid_nonce", "X-Nonce must be 16-64 characters of [A-Za-z0-9_-]")
         timestamp = int(raw_timestamp)
         now = time.time()
         if abs(now - timestamp) > self._window:
@@ -91,12 +93,13 @@ class Authenticator:
                 f"X-Timestamp is more than {self._window} s away from the server clock",
             )
         body = await read_body(request)
-        expected = sign(secret, request.method, _path_with_query(request), raw_timestamp, body)
+        target = _path_with_query(request)
+        expected = sign(secret, request.method, target, raw_timestamp, nonce, body)
         supplied = headers[SIGNATURE_HEADER].lower()
         if not hmac.compare_digest(expected.encode(), supplied.encode()):
             raise _denied("invalid_signature", "X-Signature does not match the request")
-        if not self._seen.check_and_remember(supplied, timestamp + self._window, now):
-            raise _denied("replayed_request", "this signature was already used")
+        if not self._seen.check_and_remember(f"{client_id}:{nonce}", timestamp + self._window, now):
+            raise _denied("replayed_request", "this nonce was already used")
         return client_id
 
 

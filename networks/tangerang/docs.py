@@ -203,10 +203,11 @@ SECURITY = {
     "in": "header",
     "name": "X-Signature",
     "description": (
-        "HMAC-SHA256 signed requests: send X-Client-Id, X-Timestamp (unix seconds) and "
-        "X-Signature = hex HMAC-SHA256(secret, METHOD\\npath?query\\ntimestamp\\n"
-        "sha256_hex(body)). Timestamps must be within the replay window and each "
-        "signature is accepted once. Admin endpoints take Authorization: Bearer <token>."
+        "HMAC-SHA256 signed requests: send X-Client-Id, X-Timestamp (unix seconds), "
+        "X-Nonce (16-64 of [A-Za-z0-9_-], new per request) and X-Signature = hex "
+        "HMAC-SHA256(secret, METHOD\\npath?query\\ntimestamp\\nnonce\\nsha256_hex(body)). "
+        "Timestamps must be within the replay window and each nonce is accepted once. "
+        "Admin endpoints take Authorization: Bearer <token>."
     ),
 }
 

@@ -23,12 +23,15 @@ def _code(response: httpx.Response) -> str:
 
 def test_signature_matches_the_documented_scheme() -> None:
     body = b'{"ids": ["itm_000001"]}'
+    nonce = "n0nce-0123456789ab"
     expected_text = (
-        "POST\n/v2/catalog/items:batchGet\n1700000000\n" + hashlib.sha256(body).hexdigest()
+        f"POST\n/v2/catalog/items:batchGet\n1700000000\n{nonce}\n"
+        + hashlib.sha256(body).hexdigest()
     )
-    assert string_to_sign("post", "/v2/catalog/items:batchGet", 1700000000, body) == expected_text
+    path = "/v2/catalog/items:batchGet"
+    assert string_to_sign("post", path, 1700000000, nonce, body) == expected_text
     expected = hmac.new(SECRET.encode(), expected_text.encode(), hashlib.sha256).hexdigest()
-    assert sign(SECRET, "POST", "/v2/catalog/items:batchGet", 1700000000, body) == expected
+    assert sign(SECRET, "POST", path, 1700000000, nonce, body) == expected
 
 
 async def test_signed_request_is_accepted(client: httpx.AsyncClient) -> None:
@@ -46,6 +49,7 @@ async def test_missing_headers(client: httpx.AsyncClient) -> None:
     assert {d["header"] for d in response.json()["error"]["details"]} == {
         "X-Client-Id",
         "X-Timestamp",
+        "X-Nonce",
         "X-Signature",
     }
     headers = signed_headers(CLIENT_ID, SECRET, "GET", PATH)
@@ -98,6 +102,26 @@ async def test_timestamp_not_a_number(client: httpx.AsyncClient) -> None:
     response = await client.get(PATH, auth=None, headers=headers)
     assert response.status_code == 401
     assert _code(response) == "invalid_timestamp"
+
+
+async def test_missing_or_malformed_nonce_is_refused(client: httpx.AsyncClient) -> None:
+    headers = signed_headers(CLIENT_ID, SECRET, "GET", PATH, nonce="short")
+    response = await client.get(PATH, auth=None, headers=headers)
+    assert _code(response) == "invalid_nonce"
+    headers = signed_headers(CLIENT_ID, SECRET, "GET", PATH)
+    del headers["X-Nonce"]
+    response = await client.get(PATH, auth=None, headers=headers)
+    assert _code(response) == "missing_auth_headers"
+
+
+async def test_identical_requests_in_the_same_second_both_pass(
+    client: httpx.AsyncClient,
+) -> None:
+    stamp = int(time.time())
+    first = signed_headers(CLIENT_ID, SECRET, "GET", PATH, timestamp=stamp)
+    second = signed_headers(CLIENT_ID, SECRET, "GET", PATH, timestamp=stamp)
+    assert (await client.get(PATH, auth=None, headers=first)).status_code == 200
+    assert (await client.get(PATH, auth=None, headers=second)).status_code == 200
 
 
 async def test_replayed_signature_is_refused(client: httpx.AsyncClient) -> None:
