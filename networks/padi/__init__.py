@@ -1,0 +1,1 @@
+"""PaDi UMKM: the national marketplace where BUMN buy from UMKM, served over GraphQL."""
