@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, create_engine, event, text
+from sqlalchemy import Connection, MetaData, Table, create_engine, event, insert, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -50,6 +51,18 @@ def prepare(path: Path, metadata: MetaData, marker: str, seed: SeedFunction, res
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(scratch, path)
     return True
+
+
+def insert_batched(
+    conn: Connection, table: Table, rows: Iterable[dict[str, Any]], batch_size: int = 5_000
+) -> int:
+    """Insert ``rows`` with executemany in batches, so 100,000 rows never sit in memory."""
+    count = 0
+    remaining = iter(rows)
+    while batch := list(islice(remaining, batch_size)):
+        conn.execute(insert(table), batch)
+        count += len(batch)
+    return count
 
 
 def _read_marker(path: Path) -> str | None:

@@ -10,12 +10,11 @@ from faker import Faker
 from sqlalchemy import Connection, insert, literal
 
 from networks.common.catalog import COOPERATIVE_TYPES, REGIONS
-from networks.common.db import SeedFunction
+from networks.common.db import SeedFunction, insert_batched
 from networks.common.universe import Umkm, Universe
 from networks.padi import tables
 from networks.padi.settings import PadiSettings
 
-BATCH = 5_000
 SPEND_MONTHS: tuple[str, ...] = tuple(
     f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)
 )
@@ -72,7 +71,7 @@ def make_seed(settings: PadiSettings) -> SeedFunction:
         suppliers = universe.suppliers_for("padi", settings.suppliers)
         conn.execute(insert(tables.bumns), [_bumn(row) for row in BUMNS])
         conn.execute(insert(tables.umkms), [_umkm(u) for u in suppliers])
-        _insert_batched(conn, tables.products, _products(universe, suppliers, settings.products))
+        insert_batched(conn, tables.products, _products(universe, suppliers, settings.products))
         conn.execute(
             tables.product_changes.insert().from_select(
                 ["product_id", "kind"],
@@ -85,17 +84,6 @@ def make_seed(settings: PadiSettings) -> SeedFunction:
         conn.execute(insert(tables.spend_records), list(_spend(settings.seed, suppliers)))
 
     return seed
-
-
-def _insert_batched(conn: Connection, table: Any, rows: Iterator[dict[str, Any]]) -> None:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            conn.execute(insert(table), batch)
-            batch = []
-    if batch:
-        conn.execute(insert(table), batch)
 
 
 def _bumn(row: tuple[str, str, str, str]) -> dict[str, Any]:

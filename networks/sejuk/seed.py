@@ -8,13 +8,13 @@ feed walk from version 0 is a full load.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, insert
 
 from networks.common.catalog import (
     CATEGORY_BY_SLUG,
@@ -22,6 +22,7 @@ from networks.common.catalog import (
     HOME_REGIONS,
     REGION_BY_CODE,
 )
+from networks.common.db import insert_batched
 from networks.common.universe import Umkm, Universe
 from networks.sejuk.big_suppliers import BIG_SUPPLIERS, big_product_count, products_of
 from networks.sejuk.changelog import snapshot
@@ -48,7 +49,7 @@ def seeder(settings: SejukSettings) -> Callable[[Connection], None]:
             *_big_supplier_rows(),
             *(_umkm_row(pemasok_id_of[u.index], u) for u in umkm),
         ]
-        _insert(conn, pemasok, supplier_rows)
+        insert_batched(conn, pemasok, supplier_rows)
         region_of = {row["id"]: row["kode_wilayah"] for row in supplier_rows}
 
         def product_rows() -> Iterator[dict[str, Any]]:
@@ -101,16 +102,10 @@ def seeder(settings: SejukSettings) -> Callable[[Connection], None]:
                 [{"produk_id": r["id"], "jenis": "ubah", "produk": snapshot(r)} for r in batch],
             )
         cooperatives = _cooperative_rows(settings)
-        _insert(conn, koperasi, cooperatives)
-        _insert(conn, kemitraan, _partnership_rows(settings.seed, cooperatives))
+        insert_batched(conn, koperasi, cooperatives)
+        insert_batched(conn, kemitraan, _partnership_rows(settings.seed, cooperatives))
 
     return seed
-
-
-def _insert(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
-    it = iter(rows)
-    while batch := list(islice(it, BATCH)):
-        conn.execute(insert(table), batch)
 
 
 def _stamp(number: int) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
 from networks.common.catalog import COOPERATIVE_TYPES, HOME_REGIONS
-from networks.common.db import SeedFunction
+from networks.common.db import SeedFunction, insert_batched
 from networks.common.universe import ProductSeed, Umkm, Universe
 from networks.tangerang.settings import TangerangSettings
 from networks.tangerang.tables import (
@@ -26,7 +25,6 @@ from networks.tangerang.tables import (
 SEEDED_AT = "2026-01-01T00:00:00Z"
 BILL_PERIOD = "2026-01"
 UNKNOWN_STOCK_SHARE = 0.15
-BATCH = 5_000
 
 _TYPE_LABELS = {
     "konsumen": "Koperasi Konsumen",
@@ -53,15 +51,15 @@ def make_seed(settings: TangerangSettings) -> SeedFunction:
     def seed(conn: Connection) -> None:
         universe = Universe(settings.seed)
         suppliers = universe.suppliers_for(settings.code, settings.suppliers)
-        _insert(conn, merchants, (_merchant_row(n, u) for n, u in enumerate(suppliers, 1)))
+        insert_batched(conn, merchants, (_merchant_row(n, u) for n, u in enumerate(suppliers, 1)))
         merchant_ids = {u.nib: n for n, u in enumerate(suppliers, 1)}
         products = universe.products_for(settings.code, suppliers, settings.products)
         rows = (
             _item_row(n, p, merchant_ids[p.umkm.nib], settings.seed)
             for n, p in enumerate(products, 1)
         )
-        count = _insert(conn, items, rows)
-        _insert(
+        count = insert_batched(conn, items, rows)
+        insert_batched(
             conn,
             item_changes,
             (
@@ -72,21 +70,6 @@ def make_seed(settings: TangerangSettings) -> SeedFunction:
         _seed_cooperatives(conn, settings)
 
     return seed
-
-
-def _insert(conn: Connection, table: Any, rows: Iterator[dict[str, Any]]) -> int:
-    count = 0
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            conn.execute(insert(table), batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        conn.execute(insert(table), batch)
-        count += len(batch)
-    return count
 
 
 def _merchant_row(number: int, umkm: Umkm) -> dict[str, Any]:
@@ -211,4 +194,4 @@ def _seed_cooperatives(conn: Connection, settings: TangerangSettings) -> None:
         (bills, bill_rows),
         (transactions, txn_rows),
     ):
-        _insert(conn, table, iter(rows))
+        insert_batched(conn, table, iter(rows))
