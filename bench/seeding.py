@@ -7,31 +7,33 @@ minute. Each size runs several times in fresh directories; the median is printed
 from __future__ import annotations
 
 import asyncio
-import importlib
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from networks.common.settings import NetworkSettings
+from starlette.applications import Starlette
 
-NETWORKS = ("sejuk", "tangerang", "padi")
+from networks.padi.app import create_app as create_padi
+from networks.padi.settings import PadiSettings
+from networks.sejuk.app import create_app as create_sejuk
+from networks.sejuk.settings import SejukSettings
+from networks.tangerang.app import create_app as create_tangerang
+from networks.tangerang.settings import TangerangSettings
+
+# Each network's app for a data directory and a product count.
+NETWORKS: dict[str, Callable[[Path, int], Starlette]] = {
+    "sejuk": lambda d, n: create_sejuk(SejukSettings(data_dir=d, products=n)),
+    "tangerang": lambda d, n: create_tangerang(TangerangSettings(data_dir=d, products=n)),
+    "padi": lambda d, n: create_padi(PadiSettings(data_dir=d, products=n)),
+}
 
 
 async def seed_once(code: str, products: int) -> float:
-    """Seconds from app creation to a started (seeded) app, in a fresh directory."""
-    module = importlib.import_module(f"networks.{code}.app")
-    settings_module = importlib.import_module(f"networks.{code}.settings")
-    settings_type = next(
-        value
-        for value in vars(settings_module).values()
-        if isinstance(value, type)
-        and issubclass(value, NetworkSettings)
-        and value is not NetworkSettings
-    )
+    """Seconds from a fresh directory to a started (seeded) network app."""
     with tempfile.TemporaryDirectory() as directory:
-        settings = settings_type(code=code, data_dir=Path(directory), products=products)
-        app = module.create_app(settings)
+        app = NETWORKS[code](Path(directory), products)
         started = time.perf_counter()
         async with app.router.lifespan_context(app):
             elapsed = time.perf_counter() - started
@@ -39,6 +41,7 @@ async def seed_once(code: str, products: int) -> float:
 
 
 def run(sizes: tuple[int, ...] = (10_000, 100_000), repeats: int = 3) -> None:
+    """Print the median seeding time per network and size."""
     print("seeding: seconds to create and seed one network's database (median of runs)")
     print(f"{'network':<10} {'products':>9} {'median s':>9} {'products/s':>11}  runs")
     for code in NETWORKS:

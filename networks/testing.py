@@ -14,13 +14,18 @@ from networks.common.runner import serve
 
 
 @asynccontextmanager
-async def in_process(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    """The app started (seeded) and a client that talks to it without sockets."""
+async def in_process(
+    app: Starlette, *, raise_app_exceptions: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started (seeded) and a client that talks to it without sockets.
+
+    Starlette answers an unexpected exception with a 500 and then re-raises it; pass
+    ``raise_app_exceptions=False`` to see the 500 a real client would see.
+    """
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://network"
-        ) as client,
+        httpx.AsyncClient(transport=transport, base_url="http://network") as client,
     ):
         yield client
 

@@ -17,6 +17,7 @@ from networks.tangerang.seed import make_seed
 from networks.tangerang.settings import TangerangSettings
 from networks.tangerang.signing import HmacAuth
 from networks.tangerang.tables import metadata
+from networks.testing import in_process
 
 ADMIN = {"Authorization": "Bearer admin-dev-token"}
 
@@ -63,16 +64,8 @@ async def test_unexpected_errors_are_clean_json(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(catalog, "item_view", explode)
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=transport,
-            base_url="http://network",
-            auth=HmacAuth("koperasi-hub", "tangerang-dev-secret"),
-        ) as client,
-    ):
+    async with in_process(create_app(settings), raise_app_exceptions=False) as client:
+        client.auth = HmacAuth("koperasi-hub", "tangerang-dev-secret")
         response = await client.get("/v2/catalog/items/itm_000001")
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
