@@ -19,6 +19,7 @@ from networks.common.db import Database, SeedFunction, prepare
 from networks.common.faults import FaultInjector, FaultMiddleware, FaultUpdate
 from networks.common.http import parse_body, require_admin
 from networks.common.settings import NetworkSettings
+from networks.common.stats import CountingMiddleware, RequestCounter
 
 # What a network runs beside serving once its database is ready (clocks, streams).
 Background = Callable[[Database], AbstractAsyncContextManager[None]]
@@ -42,6 +43,7 @@ def create_network_app(
 ) -> Starlette:
     """A network app whose database is seeded on first start and whose faults are live."""
     faults = FaultInjector(settings.faults, seed=settings.seed)
+    requests = RequestCounter()
     marker = f"{settings.code}:v{schema_version}:seed={settings.seed}:products={settings.products}"
 
     @asynccontextmanager
@@ -77,15 +79,29 @@ def create_network_app(
         faults.reset()
         return JSONResponse(faults.as_dict())
 
+    async def get_requests(request: Request) -> Response:
+        require_admin(request, settings.admin_token)
+        return JSONResponse(requests.snapshot())
+
+    async def delete_requests(request: Request) -> Response:
+        require_admin(request, settings.admin_token)
+        requests.reset()
+        return JSONResponse(requests.snapshot())
+
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/admin/faults", get_faults, methods=["GET"]),
             Route("/admin/faults", put_faults, methods=["PUT"]),
             Route("/admin/faults", delete_faults, methods=["DELETE"]),
+            Route("/admin/requests", get_requests, methods=["GET"]),
+            Route("/admin/requests", delete_requests, methods=["DELETE"]),
             *routes,
         ],
-        middleware=[Middleware(FaultMiddleware, faults=faults)],
+        middleware=[
+            Middleware(CountingMiddleware, counter=requests),
+            Middleware(FaultMiddleware, faults=faults),
+        ],
         exception_handlers=dict(exception_handlers),
         lifespan=lifespan,
     )

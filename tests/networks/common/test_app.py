@@ -69,3 +69,16 @@ async def test_httpx_sees_the_whole_body_when_healthy(toy_app: Starlette) -> Non
         response = await client.get("/stream")
     assert isinstance(response, httpx.Response)
     assert response.text == "chunk 0\nchunk 1\nchunk 2\n"
+
+
+async def test_counts_the_requests_it_serves_but_not_admin_calls(toy_app: Starlette) -> None:
+    async with in_process(toy_app) as client:
+        await client.get("/things")
+        await client.get("/things")
+        await client.get("/stream")
+        await client.get("/healthz")
+        counted = (await client.get("/admin/requests", headers=ADMIN)).json()
+        await client.delete("/admin/requests", headers=ADMIN)
+        after_reset = (await client.get("/admin/requests", headers=ADMIN)).json()
+    assert counted == {"total": 3, "by_route": {"GET /things": 2, "GET /stream": 1}}
+    assert after_reset["total"] == 0
