@@ -1,0 +1,113 @@
+"""Ask every network at once and answer when all have, or when the deadline passes.
+
+A network that fails or is too slow does not fail the question: its outcome says
+TIMEOUT or ERROR and the others' answers stand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from connectors.base import Connector
+from connectors.errors import ConnectorError, NetworkTimeout
+
+T = TypeVar("T")
+
+
+class NetworkStatus(StrEnum):
+    OK = "OK"
+    TIMEOUT = "TIMEOUT"
+    ERROR = "ERROR"
+    SKIPPED = "SKIPPED"
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkOutcome(Generic[T]):
+    """How one network answered one fan-out; ``value`` only when OK."""
+
+    code: str
+    status: NetworkStatus
+    latency_ms: float
+    value: T | None = None
+    message: str | None = None
+    error: ConnectorError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FanOut(Generic[T]):
+    outcomes: tuple[NetworkOutcome[T], ...]
+
+    def values(self) -> dict[str, T]:
+        """The answers of the networks that answered, by network code."""
+        return {o.code: o.value for o in self.outcomes if o.value is not None}
+
+    @property
+    def failures(self) -> tuple[NetworkOutcome[T], ...]:
+        return tuple(
+            o for o in self.outcomes if o.status in (NetworkStatus.ERROR, NetworkStatus.TIMEOUT)
+        )
+
+
+async def fan_out(
+    connectors: Sequence[Connector],
+    call: Callable[[Connector], Awaitable[T]],
+    *,
+    deadline: float,
+    skip: Iterable[str] = (),
+) -> FanOut[T]:
+    """Run ``call`` on every connector in parallel, bounded by ``deadline`` seconds.
+
+    Networks named in ``skip`` are not asked (SKIPPED). Outcomes keep the connectors' order.
+    """
+    skipped = set(skip)
+    started = time.perf_counter()
+    asked = [c for c in connectors if c.code not in skipped]
+    tasks = {c.code: asyncio.ensure_future(_timed(c, call, started)) for c in asked}
+    if tasks:
+        _, pending = await asyncio.wait(tasks.values(), timeout=deadline)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+    outcomes: list[NetworkOutcome[T]] = []
+    for connector in connectors:
+        code = connector.code
+        if code in skipped:
+            outcomes.append(NetworkOutcome(code, NetworkStatus.SKIPPED, 0.0))
+            continue
+        task = tasks[code]
+        if task.cancelled():
+            elapsed = (time.perf_counter() - started) * 1000
+            outcomes.append(
+                NetworkOutcome(
+                    code,
+                    NetworkStatus.TIMEOUT,
+                    elapsed,
+                    message=f"no answer within {deadline * 1000:.0f} ms",
+                    error=NetworkTimeout(code, "deadline passed"),
+                )
+            )
+        else:
+            outcomes.append(task.result())
+    return FanOut(tuple(outcomes))
+
+
+async def _timed(
+    connector: Connector, call: Callable[[Connector], Awaitable[T]], started: float
+) -> NetworkOutcome[T]:
+    try:
+        value = await call(connector)
+    except NetworkTimeout as error:
+        status, message, failure = NetworkStatus.TIMEOUT, error.message, error
+    except ConnectorError as error:
+        status, message, failure = NetworkStatus.ERROR, error.message, error
+    else:
+        elapsed = (time.perf_counter() - started) * 1000
+        return NetworkOutcome(connector.code, NetworkStatus.OK, elapsed, value=value)
+    elapsed = (time.perf_counter() - started) * 1000
+    return NetworkOutcome(connector.code, status, elapsed, message=message, error=failure)
