@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from federation.fanout import NetworkOutcome
 from federation.hub import Federation
 from federation.loaders import Loaders
+
+
+@dataclass(frozen=True)
+class NetworkFailure:
+    """A network that failed part of this request, reported beside the partial data."""
+
+    path: tuple[str | int, ...]
+    outcome: NetworkOutcome[Any]
 
 
 @dataclass
@@ -16,6 +25,15 @@ class Context:
     federation: Federation
     request: Any = None
     loaders: Loaders = field(init=False)
+    failures: list[NetworkFailure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.federation)
+
+    def report(
+        self, path: tuple[str | int, ...], outcomes: tuple[NetworkOutcome[Any], ...]
+    ) -> None:
+        """Remember the failed outcomes: each becomes one GraphQL error at ``path``."""
+        for outcome in outcomes:
+            if outcome.error is not None:
+                self.failures.append(NetworkFailure(path, outcome))

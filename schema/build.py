@@ -1,21 +1,199 @@
-"""Assemble the schema: root types, extensions (caches, error codes)."""
+"""Assemble the schema: the root Query and the extensions every request runs through."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from connectors.records import CertificationKind as Kind
+from connectors.records import CooperativeRecord, ProductRecord
+from federation.errors import InputError
+from federation.ranking import ProductSort as Sort
+from resolvers import catalog, cooperatives, nodes, suppliers
 from resolvers.context import Context
+from resolvers.paging import PageResult
+from schema.catalog import (
+    Product,
+    ProductConnection,
+    ProductEdge,
+    ProductFacets,
+    ProductFilter,
+    ProductSort,
+)
+from schema.common import NetworkResult, PageInfo
+from schema.cooperatives import Cooperative, CooperativeEdge, CooperativeFilter
+from schema.errors import ErrorCodes
+from schema.ids import from_global_id
 from schema.networks import Network
+from schema.node import Node
+from schema.scalars import SCALARS
+from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, to_scale
+
+FIRST = "How many items, at most (0-100)."
+AFTER = "A cursor from a previous page: `pageInfo.endCursor` or an edge's `cursor`."
+
+
+@strawberry.type(description="A page of suppliers, one per NIB.")
+class SupplierConnection:
+    edges: list[SupplierEdge]
+    page_info: PageInfo
+    networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
+
+
+@strawberry.type(description="A page of cooperatives.")
+class CooperativeConnection:
+    edges: list[CooperativeEdge]
+    page_info: PageInfo
+    networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
+
+
+def _page_info(result: PageResult[object]) -> PageInfo:
+    return PageInfo(
+        has_next_page=result.has_next,
+        has_previous_page=result.started_after,
+        start_cursor=result.items[0][1] if result.items else None,
+        end_cursor=result.end_cursor,
+    )
+
+
+def _networks(result: PageResult[object]) -> list[NetworkResult]:
+    return [NetworkResult.of(o) for o in result.outcomes]
 
 
 @strawberry.type(description="Read the federated graph.")
 class Query:
     @strawberry.field(description="Every network the hub federates, in its fixed order.")
     def networks(self, info: Info[Context, None]) -> list[Network]:
-        return [Network(code=code) for code in info.context.federation.codes]
+        return [Network.of(code) for code in info.context.federation.codes]
+
+    @strawberry.field(
+        description="Search products in every network at once: merged, ranked by text "
+        "relevance then price, and paged so each product appears exactly once."
+    )
+    async def search(
+        self,
+        info: Info[Context, None],
+        text: str | None = None,
+        filter: ProductFilter | None = None,
+        sort: ProductSort = ProductSort.RELEVANCE,
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> ProductConnection:
+        f = filter or ProductFilter()
+        result = await catalog.search(
+            info.context,
+            text=text,
+            category=f.category,
+            region_code=f.region_code,
+            min_price=f.min_price,
+            max_price=f.max_price,
+            in_stock=f.in_stock,
+            certifications=tuple(Kind(c.value) for c in f.certifications or ()),
+            networks=f.networks,
+            sort=Sort(sort.value),
+            first=first,
+            after=after,
+        )
+        return ProductConnection(
+            edges=[ProductEdge(node=Product.of(r), cursor=c) for r, c in result.items],
+            page_info=_page_info(result),
+            networks=_networks(result),
+            facets=ProductFacets(window=result.window),
+        )
+
+    @strawberry.field(description="Suppliers across networks: one per NIB, with each listing.")
+    async def suppliers(
+        self,
+        info: Info[Context, None],
+        filter: SupplierFilter | None = None,
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> SupplierConnection:
+        f = filter or SupplierFilter()
+        result = await suppliers.suppliers(
+            info.context,
+            text=f.text,
+            region_codes=f.region_codes,
+            kbli=f.kbli,
+            scale=to_scale(f.scale),
+            certifications=to_kinds(f.certifications),
+            verified_only=f.verified_only,
+            networks=f.networks,
+            first=first,
+            after=after,
+        )
+        loaders = info.context.loaders
+        edges = []
+        for record, cursor in result.items:
+            listings = await loaders.listings.load(record.nib)
+            primary = listings[0] if listings else record
+            edges.append(SupplierEdge(node=Supplier.of(primary), cursor=cursor))
+        return SupplierConnection(
+            edges=edges, page_info=_page_info(result), networks=_networks(result)
+        )
+
+    @strawberry.field(description="Cooperatives across networks, by name.")
+    async def cooperatives(
+        self,
+        info: Info[Context, None],
+        filter: CooperativeFilter | None = None,
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> CooperativeConnection:
+        f = filter or CooperativeFilter()
+        result = await cooperatives.cooperatives(
+            info.context,
+            text=f.text,
+            type=f.type.value if f.type else None,
+            region_code=f.region_code,
+            networks=f.networks,
+            first=first,
+            after=after,
+        )
+        return CooperativeConnection(
+            edges=[CooperativeEdge(node=Cooperative.of(r), cursor=c) for r, c in result.items],
+            page_info=_page_info(result),
+            networks=_networks(result),
+        )
+
+    @strawberry.field(description="Anything by its global ID; null when it no longer exists.")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        return _wrap(await nodes.load(info.context, *from_global_id(id)))
+
+    @strawberry.field(description="Several things by global ID, in order; null for any gone.")
+    async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > 100:
+            raise InputError("`nodes` takes at most 100 ids at once")
+        decoded = [from_global_id(i) for i in ids]
+        found = [nodes.load(info.context, *d) for d in decoded]
+        return [_wrap(await f) for f in found]
+
+
+def _wrap(found: nodes.Found) -> Node | None:
+    if found is None:
+        return None
+    if isinstance(found, str):
+        return Network.of(found)
+    if isinstance(found, ProductRecord):
+        return Product.of(found)
+    if isinstance(found, CooperativeRecord):
+        return Cooperative.of(found)
+    return Supplier.of(found)
 
 
 def build_schema() -> strawberry.Schema:
     """The hub's public GraphQL schema."""
-    return strawberry.Schema(query=Query)
+    return strawberry.Schema(
+        query=Query,
+        types=[Product, Supplier, Cooperative, Network],
+        extensions=[
+            ErrorCodes,
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+        ],
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )

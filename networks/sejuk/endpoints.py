@@ -30,7 +30,7 @@ def paged_query(request: Request, model: type[Q]) -> Q:
     query = parse_query(request, model)
     limit = settings_of(request).max_page_size
     check_page_size(query, limit)
-    if isinstance(query, CariQuery) and len(query.ids() or ()) > limit:
+    if isinstance(query, CariQuery) and query.batch_size() > limit:
         raise galat(400, "TERLALU_BANYAK_ID", f"paling banyak {limit} id sekaligus")
     return query
 

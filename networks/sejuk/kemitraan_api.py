@@ -17,14 +17,14 @@ from networks.sejuk.views import dump, kemitraan_view
 
 
 async def list_kemitraan(request: Request) -> Response:
-    """``GET /api/v1/kemitraan?koperasi_id=&pemasok_id=``."""
+    """``GET /api/v1/kemitraan?koperasi_id=&pemasok_id=``; ``pemasok_id`` may list several."""
     partner(request)
     query = paged_query(request, KemitraanQuery)
     statement = select(kemitraan).order_by(kemitraan.c.id)
     if query.koperasi_id is not None:
         statement = statement.where(kemitraan.c.koperasi_id == query.koperasi_id)
-    if query.pemasok_id is not None:
-        statement = statement.where(kemitraan.c.pemasok_id == query.pemasok_id)
+    if (pemasok_ids := query.pemasok_ids()) is not None:
+        statement = statement.where(kemitraan.c.pemasok_id.in_(pemasok_ids))
     async with database(request).read() as session:
         rows, total = await fetch_page(session, statement, query)
     return reply(envelope([dump(kemitraan_view(r._mapping)) for r in rows], query, total))

@@ -19,12 +19,14 @@ from networks.sejuk.views import dump, pemasok_view
 
 
 async def list_pemasok(request: Request) -> Response:
-    """``GET /api/v1/pemasok``: search by ``q``, ``wilayah``, ``kbli``, ``skala``, ``sertifikasi``."""
+    """``GET /api/v1/pemasok``: search by ``q`` and the filters; batch by ``id`` or ``nib``."""
     partner(request)
     query = paged_query(request, PemasokQuery)
     statement = select(pemasok).order_by(pemasok.c.id)
     if (ids := query.ids()) is not None:
         statement = statement.where(pemasok.c.id.in_(ids))
+    if (nibs := query.nibs()) is not None:
+        statement = statement.where(pemasok.c.nib.in_(nibs))
     if query.q:
         statement = statement.where(
             text_match(query.q, pemasok.c.nama, pemasok.c.nib, pemasok.c.alamat)

@@ -12,6 +12,7 @@ JenisKoperasi = Literal["konsumen", "produsen", "serba_usaha", "simpan_pinjam", 
 
 WILAYAH_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 ID_LIST_PATTERN = r"^\d{1,12}(,\d{1,12})*$"
+NIB_LIST_PATTERN = r"^\d{13}(,\d{13})*$"
 
 T = TypeVar("T")
 
@@ -154,7 +155,11 @@ class CariQuery(HalamanQuery):
     )
 
     def ids(self) -> list[int] | None:
-        return None if self.id is None else sorted({int(part) for part in self.id.split(",")})
+        return _id_list(self.id)
+
+    def batch_size(self) -> int:
+        """How many keys a batch lookup names (0 when it is not one)."""
+        return len(self.ids() or ())
 
 
 class KoperasiQuery(CariQuery):
@@ -163,10 +168,19 @@ class KoperasiQuery(CariQuery):
 
 
 class PemasokQuery(CariQuery):
+    nib: str | None = Field(
+        default=None, pattern=NIB_LIST_PATTERN, description="batch lookup: comma-separated NIBs"
+    )
     wilayah: str | None = Field(default=None, pattern=WILAYAH_PATTERN)
     kbli: str | None = Field(default=None, pattern=r"^\d{5}$")
     skala: Skala | None = None
     sertifikasi: JenisSertifikasi | None = None
+
+    def nibs(self) -> list[str] | None:
+        return None if self.nib is None else sorted(set(self.nib.split(",")))
+
+    def batch_size(self) -> int:
+        return max(super().batch_size(), len(self.nibs() or ()))
 
 
 class ProdukQuery(CariQuery):
@@ -180,7 +194,18 @@ class ProdukQuery(CariQuery):
 
 class KemitraanQuery(HalamanQuery):
     koperasi_id: int | None = Field(default=None, ge=1)
-    pemasok_id: int | None = Field(default=None, ge=1)
+    pemasok_id: str | None = Field(
+        default=None,
+        pattern=ID_LIST_PATTERN,
+        description="one supplier id or several, comma-separated",
+    )
+
+    def pemasok_ids(self) -> list[int] | None:
+        return _id_list(self.pemasok_id)
+
+
+def _id_list(raw: str | None) -> list[int] | None:
+    return None if raw is None else sorted({int(part) for part in raw.split(",")})
 
 
 class PerubahanQuery(HalamanQuery):

@@ -23,6 +23,7 @@ from networks.tangerang.schemas import (
     MerchantBatch,
     MerchantPage,
     MerchantQuery,
+    NibLookupRequest,
 )
 from networks.tangerang.tables import cooperatives, merchants
 from networks.tangerang.views import cooperative_view, merchant_view
@@ -160,11 +161,29 @@ async def batch_get_merchants(request: Request) -> Response:
     return reply(MerchantBatch(items=found, not_found=missing))
 
 
+async def batch_get_merchants_by_nib(request: Request) -> Response:
+    """POST /v2/merchants:batchGetByNib: merchants by their NIB, in the order asked."""
+    await authenticate(request)
+    body = await parse_body(request, NibLookupRequest)
+    batch_ids(body.nibs, services(request).settings.max_page_size, "nibs")
+    wanted = list(dict.fromkeys(body.nibs))
+    async with database(request).read() as session:
+        rows = (await session.execute(select(merchants).where(merchants.c.nib.in_(wanted)))).all()
+    by_nib = {row.nib: row for row in rows}
+    return reply(
+        MerchantBatch(
+            items=[merchant_view(by_nib[nib]) for nib in wanted if nib in by_nib],
+            not_found=[nib for nib in wanted if nib not in by_nib],
+        )
+    )
+
+
 routes = [
     Route("/v2/cooperatives", list_cooperatives, methods=["GET"]),
     Route("/v2/cooperatives:batchGet", batch_get_cooperatives, methods=["POST"]),
     Route("/v2/cooperatives/{id}", get_cooperative, methods=["GET"]),
     Route("/v2/merchants", list_merchants, methods=["GET"]),
     Route("/v2/merchants:batchGet", batch_get_merchants, methods=["POST"]),
+    Route("/v2/merchants:batchGetByNib", batch_get_merchants_by_nib, methods=["POST"]),
     Route("/v2/merchants/{id}", get_merchant, methods=["GET"]),
 ]

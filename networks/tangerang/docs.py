@@ -80,6 +80,15 @@ OPERATIONS: list[Operation] = [
         tags=("directory",),
     ),
     Operation(
+        "POST",
+        "/v2/merchants:batchGetByNib",
+        "batchGetMerchantsByNib",
+        "Get merchants by NIB",
+        s.MerchantBatch,
+        body=s.NibLookupRequest,
+        tags=("directory",),
+    ),
+    Operation(
         "GET",
         "/v2/catalog/items",
         "listItems",

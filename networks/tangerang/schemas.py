@@ -98,6 +98,10 @@ class BatchGetRequest(Strict):
     ids: list[str] = Field(min_length=1)
 
 
+class NibLookupRequest(Strict):
+    nibs: list[str] = Field(min_length=1)
+
+
 class Buyer(Strict):
     name: str = Field(min_length=1, max_length=200)
     organization_id: str = Field(min_length=1, max_length=100)

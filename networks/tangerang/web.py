@@ -88,12 +88,12 @@ def region_matches(column: Any, code: str) -> ColumnElement[bool]:
     return or_(column == code, column.like(f"{code}.%"))
 
 
-def batch_ids(ids: list[str], limit: int) -> None:
+def batch_ids(ids: list[str], limit: int, field: str = "ids") -> None:
     """Batch lookups take at most one page worth of ids."""
     if len(ids) > limit:
         raise ApiError(
             400,
             "too_many_ids",
-            f"at most {limit} ids per batch",
-            [{"field": "ids", "problem": f"{len(ids)} given"}],
+            f"at most {limit} {field} per batch",
+            [{"field": field, "problem": f"{len(ids)} given"}],
         )

@@ -132,3 +132,21 @@ async def test_batch_get_bad_bodies(client: httpx.AsyncClient) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "too_many_ids"
+
+
+async def test_merchants_by_nib(client: httpx.AsyncClient) -> None:
+    merchants = await walk(client, "/v2/merchants", 100)
+    first, second = merchants[3], merchants[0]
+    response = await client.post(
+        "/v2/merchants:batchGetByNib",
+        json={"nibs": [first["nib"], "0000000000000", second["nib"], first["nib"], "x"]},
+    )
+    assert response.status_code == 200
+    assert response.json() == {"items": [first, second], "not_found": ["0000000000000", "x"]}
+    response = await client.post("/v2/merchants:batchGetByNib", json={"nibs": []})
+    assert response.status_code == 422
+    response = await client.post(
+        "/v2/merchants:batchGetByNib", json={"nibs": [f"{n:013d}" for n in range(101)]}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == [{"field": "nibs", "problem": "101 given"}]

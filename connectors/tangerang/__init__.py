@@ -1,0 +1,11 @@
+"""The Tangerang network: HMAC-signed REST in English snake_case, cursor paged.
+
+Prices arrive as decimal strings of whole rupiah, stock may be null, suppliers are
+"merchants" and batch lookups are ``POST …:batchGet``. A position is the native cursor
+of a page's start plus how many of that page's items were consumed, because the
+network's cursors are opaque and only mark page boundaries.
+"""
+
+from connectors.tangerang.connector import TangerangConnector
+
+__all__ = ["TangerangConnector"]

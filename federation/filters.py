@@ -1,0 +1,80 @@
+"""Filters the hub applies itself, whatever a network did or did not push down.
+
+Applying every filter in the hub as well keeps results identical across networks whose
+APIs filter differently; pushed-down filters just mean less to fetch.
+"""
+
+from __future__ import annotations
+
+from connectors.records import (
+    CertificationKind,
+    CooperativeQuery,
+    CooperativeRecord,
+    ProductQuery,
+    ProductRecord,
+    SupplierQuery,
+    SupplierRecord,
+)
+
+
+def in_region(code: str, wanted: str) -> bool:
+    """``code`` is ``wanted`` or lies inside it (``32`` holds ``32.73``)."""
+    return code == wanted or code.startswith(f"{wanted}.")
+
+
+def contains(text: str | None, *fields: str) -> bool:
+    if not text:
+        return True
+    needle = text.casefold().strip()
+    return any(needle in field.casefold() for field in fields)
+
+
+def product_matches(query: ProductQuery, product: ProductRecord) -> bool:
+    return (
+        contains(query.text, product.name, product.description)
+        and (query.category is None or product.category == query.category)
+        and (query.region_code is None or in_region(product.region_code, query.region_code))
+        and (query.min_price is None or product.price >= query.min_price)
+        and (query.max_price is None or product.price <= query.max_price)
+        and (query.in_stock is None or _in_stock(product) == query.in_stock)
+        and (query.supplier_id is None or product.supplier_id == query.supplier_id)
+    )
+
+
+def _in_stock(product: ProductRecord) -> bool:
+    # Unknown stock counts as orderable: the network will say at order time.
+    return product.stock is None or product.stock > 0
+
+
+def supplier_matches(query: SupplierQuery, supplier: SupplierRecord) -> bool:
+    kinds = {c.kind for c in supplier.certifications}
+    return (
+        contains(query.text, supplier.name)
+        and (
+            not query.region_codes
+            or any(in_region(supplier.region_code, code) for code in query.region_codes)
+        )
+        and (query.kbli is None or any(k.startswith(query.kbli) for k in supplier.kbli))
+        and (query.scale is None or supplier.scale == query.scale)
+        and all(kind in kinds for kind in query.certifications)
+        and (not query.verified_only or supplier.verified is True)
+    )
+
+
+def has_certifications(
+    supplier: SupplierRecord | None, wanted: tuple[CertificationKind, ...]
+) -> bool:
+    if not wanted:
+        return True
+    if supplier is None:
+        return False
+    kinds = {c.kind for c in supplier.certifications}
+    return all(kind in kinds for kind in wanted)
+
+
+def cooperative_matches(query: CooperativeQuery, cooperative: CooperativeRecord) -> bool:
+    return (
+        contains(query.text, cooperative.name)
+        and (query.type is None or cooperative.type == query.type)
+        and (query.region_code is None or in_region(cooperative.region_code, query.region_code))
+    )

@@ -1,0 +1,159 @@
+"""Products, their prices and the federated search's connection with facets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from connectors.records import ProductRecord
+from networks.common.catalog import CATEGORY_BY_SLUG
+from resolvers.context import Context
+from schema.common import FacetValue, Money, NetworkResult, PageInfo, Region
+from schema.ids import to_global_id
+from schema.networks import NAMES, Network
+from schema.node import Node
+from schema.suppliers import CertificationKind, Supplier
+
+
+@strawberry.type(description="A product category, e.g. `beras` (rice) or `minyak-goreng`.")
+class Category:
+    slug: str
+    name: str
+
+    @classmethod
+    def of(cls, slug: str) -> Category:
+        known = CATEGORY_BY_SLUG.get(slug)
+        return cls(slug=slug, name=known.name if known else slug)
+
+
+@strawberry.type(description="A wholesale tier (harga grosir): the unit price from a quantity on.")
+class PriceTier:
+    min_quantity: int
+    unit_price: Money
+
+
+@strawberry.type(description="A product offered by a supplier in one network.")
+class Product(Node):
+    native_id: str = strawberry.field(description="The product's id in its own network.")
+    network: Network = strawberry.field(description="The network that lists it.")
+    name: str
+    description: str
+    category: Category
+    unit: str = strawberry.field(description="What one unit is: `karung`, `pouch`, `kg`...")
+    price: Money = strawberry.field(description="Price per unit.")
+    stock: int | None = strawberry.field(description="Units in stock; null when unknown.")
+    min_order: int = strawberry.field(description="The smallest quantity one may order.")
+    tiers: list[PriceTier] = strawberry.field(description="Wholesale tiers, lowest first.")
+    region: Region = strawberry.field(description="Where it ships from.")
+    record: strawberry.Private[ProductRecord]
+
+    @classmethod
+    def of(cls, record: ProductRecord) -> Product:
+        return cls(
+            id=strawberry.ID(to_global_id("Product", record.network, record.id)),
+            native_id=record.id,
+            network=Network.of(record.network),
+            name=record.name,
+            description=record.description,
+            category=Category.of(record.category),
+            unit=record.unit,
+            price=Money.rupiah(record.price),
+            stock=record.stock,
+            min_order=record.min_order,
+            tiers=[
+                PriceTier(min_quantity=t.min_quantity, unit_price=Money.rupiah(t.unit_price))
+                for t in record.tiers
+            ],
+            region=Region.of(record.region_code),
+            record=record,
+        )
+
+    @strawberry.field(description="Who sells it.")
+    async def supplier(self, info: Info[Context, None]) -> Supplier | None:
+        found = await info.context.loaders.suppliers.load(
+            (self.record.network, self.record.supplier_id)
+        )
+        return Supplier.of(found) if found is not None else None
+
+
+@strawberry.enum(description="Order of search results.")
+class ProductSort(Enum):
+    RELEVANCE = "RELEVANCE"
+    PRICE_ASC = "PRICE_ASC"
+    PRICE_DESC = "PRICE_DESC"
+
+
+@strawberry.input(description="Narrow a product search; all conditions must hold.")
+class ProductFilter:
+    category: str | None = strawberry.field(default=None, description="A category slug: `beras`.")
+    region_code: str | None = strawberry.field(
+        default=None, description="A region or province code: `32` is all of Jawa Barat."
+    )
+    min_price: int | None = strawberry.field(default=None, description="Rupiah per unit, at least.")
+    max_price: int | None = strawberry.field(default=None, description="Rupiah per unit, at most.")
+    in_stock: bool | None = strawberry.field(
+        default=None, description="True: orderable (stock above zero or unknown)."
+    )
+    certifications: list[CertificationKind] | None = strawberry.field(
+        default=None, description="The supplier holds every one of these."
+    )
+    networks: list[str] | None = strawberry.field(default=None, description="Only these networks.")
+
+
+@strawberry.type
+class ProductEdge:
+    node: Product
+    cursor: str
+
+
+@strawberry.type(description="Counts over the products this page was chosen from.")
+class ProductFacets:
+    window: strawberry.Private[tuple[ProductRecord, ...]]
+
+    @strawberry.field
+    def categories(self) -> list[FacetValue]:
+        counts = Counter(p.category for p in self.window)
+        return _facet(counts, lambda slug: Category.of(slug).name)
+
+    @strawberry.field
+    def regions(self) -> list[FacetValue]:
+        counts = Counter(p.region_code for p in self.window)
+        return _facet(counts, lambda code: Region.of(code).name)
+
+    @strawberry.field
+    def networks(self) -> list[FacetValue]:
+        counts = Counter(p.network for p in self.window)
+        return _facet(counts, lambda code: NAMES.get(code))
+
+    @strawberry.field(description="Counted by the products' suppliers' certifications.")
+    async def certifications(self, info: Info[Context, None]) -> list[FacetValue]:
+        keys = [(p.network, p.supplier_id) for p in self.window]
+        suppliers = await info.context.loaders.suppliers.load_many(keys)
+        counts: Counter[str] = Counter()
+        for supplier in suppliers:
+            if supplier is not None:
+                counts.update({c.kind.value for c in supplier.certifications})
+        return _facet(counts, lambda kind: kind.upper())
+
+
+def _facet(counts: Counter[str], label: Callable[[str], str | None]) -> list[FacetValue]:
+    return [FacetValue(value=v, label=label(v), count=n) for v, n in counts.most_common()]
+
+
+@strawberry.type(description="A page of federated search results.")
+class ProductConnection:
+    edges: list[ProductEdge]
+    page_info: PageInfo
+    networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
+    facets: ProductFacets = strawberry.field(
+        description="Facets over the candidates this page was ranked from (every network's "
+        "window), not the whole catalogue."
+    )
+
+
+def product_edges(taken: Iterable[tuple[ProductRecord, str]]) -> list[ProductEdge]:
+    return [ProductEdge(node=Product.of(record), cursor=cursor) for record, cursor in taken]

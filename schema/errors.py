@@ -1,0 +1,89 @@
+"""The one place errors become ``extensions.code``.
+
+InputError, and anything graphql-core refuses before execution   BAD_USER_INPUT
+NotFoundError                                                     NOT_FOUND
+NetworkRateLimited                                                RATE_LIMITED
+any other ConnectorError, and each failed network of a fan-out    NETWORK_UNAVAILABLE
+anything else                                                     INTERNAL_SERVER_ERROR
+                                                                  (message masked)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from connectors.errors import ConnectorError, NetworkRateLimited
+from federation.errors import InputError, NotFoundError
+from resolvers.context import Context
+
+log = logging.getLogger("hub.errors")
+
+
+def code_for(error: GraphQLError) -> str:
+    original = error.original_error
+    if original is None:
+        return "BAD_USER_INPUT" if error.path is None else "INTERNAL_SERVER_ERROR"
+    if isinstance(original, InputError):
+        return "BAD_USER_INPUT"
+    if isinstance(original, NotFoundError):
+        return "NOT_FOUND"
+    if isinstance(original, NetworkRateLimited):
+        return "RATE_LIMITED"
+    if isinstance(original, ConnectorError):
+        return "NETWORK_UNAVAILABLE"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """The error as clients see it: a code, and no internals for unexpected failures."""
+    code = code_for(error)
+    extensions = dict(error.extensions or {})
+    extensions["code"] = code
+    message = error.message
+    if isinstance(error.original_error, ConnectorError):
+        extensions["network"] = error.original_error.network
+    if code == "INTERNAL_SERVER_ERROR":
+        log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+        message = "Internal error: the hub could not complete this field."
+    return GraphQLError(
+        message, error.nodes, error.source, error.positions, error.path, None, extensions
+    )
+
+
+def network_errors(context: Context) -> list[GraphQLError]:
+    """One error per failed network of a fan-out, beside the other networks' data."""
+    found = []
+    for failure in context.failures:
+        outcome = failure.outcome
+        code = (
+            "RATE_LIMITED"
+            if isinstance(outcome.error, NetworkRateLimited)
+            else "NETWORK_UNAVAILABLE"
+        )
+        found.append(
+            GraphQLError(
+                f"network {outcome.code} {outcome.status.value.lower()}: {outcome.message}",
+                path=list(failure.path),
+                extensions={"code": code, "network": outcome.code, "status": outcome.status.value},
+            )
+        )
+    return found
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error its code and adds the fan-out's network errors."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None:
+            return
+        errors = [with_code(e) for e in result.errors or ()]
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            errors.extend(network_errors(context))
+        result.errors = errors or None

@@ -1,0 +1,27 @@
+"""Opaque global IDs (Relay ``Node``): ``Type:part:part`` in urlsafe base64."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from federation.errors import InputError
+
+NODE_TYPES = frozenset({"Product", "Supplier", "Cooperative", "Network"})
+
+
+def to_global_id(type_name: str, *parts: str) -> str:
+    raw = ":".join((type_name, *parts)).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def from_global_id(global_id: str) -> tuple[str, tuple[str, ...]]:
+    """The type name and parts of a global ID; InputError when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InputError(f"{global_id!r} is not an ID this API issued") from None
+    type_name, _, rest = raw.partition(":")
+    if type_name not in NODE_TYPES or not rest:
+        raise InputError(f"{global_id!r} is not an ID this API issued")
+    return type_name, tuple(rest.split(":"))

@@ -1,0 +1,143 @@
+"""Suppliers: one per NIB across networks, with each network's listing."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from connectors.records import CertificationKind as Kind
+from connectors.records import Scale as ScaleValue
+from connectors.records import SupplierRecord
+from resolvers.context import Context
+from schema.common import Region
+from schema.cooperatives import Cooperative
+from schema.ids import to_global_id
+from schema.networks import Network
+from schema.node import Node
+
+
+@strawberry.enum(description="UMKM scale under PP 7/2021, plus large enterprises.")
+class Scale(Enum):
+    MIKRO = "mikro"
+    KECIL = "kecil"
+    MENENGAH = "menengah"
+    BESAR = "besar"
+
+
+@strawberry.enum(description="A product or business certification recognised in Indonesia.")
+class CertificationKind(Enum):
+    HALAL = "halal"
+    SNI = "sni"
+    PIRT = "pirt"
+    BPOM = "bpom"
+
+
+@strawberry.type(description="A certification a supplier holds.")
+class Certification:
+    kind: CertificationKind
+    number: str | None = strawberry.field(description="The certificate number, when listed.")
+
+
+@strawberry.type(description="How one network lists a supplier.")
+class SupplierListing:
+    network: Network
+    native_id: str = strawberry.field(description="The supplier's id in that network.")
+    name: str = strawberry.field(description="The name as that network writes it.")
+    region: Region
+    scale: Scale
+    kbli: list[str]
+    certifications: list[Certification]
+    verified: bool | None = strawberry.field(description="NIB verified with OSS, if it says.")
+
+    @classmethod
+    def of(cls, record: SupplierRecord) -> SupplierListing:
+        return cls(
+            network=Network.of(record.network),
+            native_id=record.id,
+            name=record.name,
+            region=Region.of(record.region_code),
+            scale=Scale(record.scale.value),
+            kbli=list(record.kbli),
+            certifications=certifications(record),
+            verified=record.verified,
+        )
+
+
+def certifications(record: SupplierRecord) -> list[Certification]:
+    return [
+        Certification(kind=CertificationKind(c.kind.value), number=c.number)
+        for c in record.certifications
+    ]
+
+
+@strawberry.type(
+    description="A business (UMKM or large supplier), one per NIB across all networks."
+)
+class Supplier(Node):
+    nib: str = strawberry.field(description="Nomor Induk Berusaha: 13 digits.")
+    name: str = strawberry.field(description="The name as its first listing writes it.")
+    region: Region
+    scale: Scale
+    kbli: list[str] = strawberry.field(description="KBLI 2020 business codes (5 digits).")
+    certifications: list[Certification]
+    verified: bool | None = strawberry.field(description="NIB verified with OSS, if known.")
+    primary: strawberry.Private[SupplierRecord]
+
+    @classmethod
+    def of(cls, record: SupplierRecord) -> Supplier:
+        return cls(
+            id=strawberry.ID(to_global_id("Supplier", record.nib)),
+            nib=record.nib,
+            name=record.name,
+            region=Region.of(record.region_code),
+            scale=Scale(record.scale.value),
+            kbli=list(record.kbli),
+            certifications=certifications(record),
+            verified=record.verified,
+            primary=record,
+        )
+
+    @strawberry.field(description="Its listing in every network that has it.")
+    async def listings(self, info: Info[Context, None]) -> list[SupplierListing]:
+        found = await info.context.loaders.listings.load(self.nib)
+        return [SupplierListing.of(r) for r in (found or (self.primary,))]
+
+    @strawberry.field(description="Cooperatives in partnership with it (JUK MoUs).")
+    async def partner_cooperatives(self, info: Info[Context, None]) -> list[Cooperative]:
+        listings = await info.context.loaders.listings.load(self.nib) or (self.primary,)
+        keys = [(r.network, cid) for r in listings for cid in r.partner_cooperative_ids]
+        found = await info.context.loaders.cooperatives.load_many(keys)
+        return [Cooperative.of(c) for c in found if c is not None]
+
+
+@strawberry.type
+class SupplierEdge:
+    node: Supplier
+    cursor: str
+
+
+@strawberry.input(description="Narrow a supplier search; all conditions must hold.")
+class SupplierFilter:
+    text: str | None = strawberry.field(default=None, description="Words in the name.")
+    region_codes: list[str] | None = strawberry.field(
+        default=None, description="Any of these regions or provinces (`32`, `36.71`)."
+    )
+    kbli: str | None = strawberry.field(
+        default=None, description="A KBLI code or prefix: `10` is food manufacturing."
+    )
+    scale: Scale | None = None
+    certifications: list[CertificationKind] | None = strawberry.field(
+        default=None, description="Holds every one of these."
+    )
+    verified_only: bool = strawberry.field(default=False, description="Only OSS-verified NIBs.")
+    networks: list[str] | None = strawberry.field(default=None, description="Only these networks.")
+
+
+def to_kinds(values: list[CertificationKind] | None) -> tuple[Kind, ...]:
+    return tuple(Kind(v.value) for v in values or ())
+
+
+def to_scale(value: Scale | None) -> ScaleValue | None:
+    return ScaleValue(value.value) if value is not None else None

@@ -1,0 +1,46 @@
+"""The graph over three live reference networks, shared by a module's tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import strawberry
+
+from federation.hub import Federation
+from resolvers.context import Context
+from schema import build_schema
+from tests.support.live import LiveNetworks, federation_over, live_networks
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def networks(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveNetworks]:
+    async with live_networks(tmp_path_factory.mktemp("networks")) as live:
+        yield live
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def federation(networks: LiveNetworks) -> AsyncIterator[Federation]:
+    async with federation_over(networks, deadline=2.0) as fed:
+        yield fed
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def clean(networks: LiveNetworks) -> AsyncIterator[LiveNetworks]:
+    """The networks without faults, their request counters at zero."""
+    await networks.clear_faults()
+    await networks.reset_counts()
+    yield networks
+    await networks.clear_faults()
+
+
+SCHEMA = build_schema()
+
+
+async def run(
+    federation: Federation, query: str, variables: dict[str, Any] | None = None
+) -> strawberry.types.ExecutionResult:
+    """Execute ``query`` the way the HTTP endpoint does, with a fresh context."""
+    return await SCHEMA.execute(query, variable_values=variables, context_value=Context(federation))
