@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint format typecheck bench clean
 
 demo: $(STAMP)
-	$(BIN)/python -m networks all
+	$(BIN)/hub demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -24,12 +24,10 @@ from connectors.records import (
 from connectors.registry import ConnectorConfig
 from connectors.sejuk import mapping
 from connectors.sejuk.native import (
-    KEMITRAAN_PAGE,
     KOPERASI_PAGE,
     PEMASOK_PAGE,
     PRODUK_PAGE,
     Halaman,
-    Kemitraan,
     Pemasok,
 )
 from connectors.sejuk.paging import MAX_PAGE, Window, decode, page, plan
@@ -49,7 +47,6 @@ from connectors.sejuk.query import (
 PRODUK = "/api/v1/produk"
 PEMASOK = "/api/v1/pemasok"
 KOPERASI = "/api/v1/koperasi"
-KEMITRAAN = "/api/v1/kemitraan"
 
 N = TypeVar("N", bound=BaseModel)
 
@@ -57,8 +54,8 @@ N = TypeVar("N", bound=BaseModel)
 class SejukConnector:
     """SEJUK spoken in Indonesian over REST, answered in canonical records.
 
-    Positions are absolute offsets into SEJUK's id-ordered results. Suppliers come with
-    their JUK partner cooperatives, read for a whole page or batch in one more request.
+    Positions are absolute offsets into SEJUK's id-ordered results. Suppliers carry the ids
+    of their JUK partner cooperatives, which SEJUK lists with each supplier.
     """
 
     def __init__(
@@ -107,21 +104,21 @@ class SejukConnector:
     async def search_suppliers(
         self, query: SupplierQuery, after: str | None, limit: int
     ) -> Page[SupplierRecord]:
-        """Suppliers matching SEJUK's filters, each with its partner cooperatives."""
+        """Suppliers matching SEJUK's filters, each with its partner cooperatives' ids."""
         window = await self._window(
             PEMASOK, PEMASOK_PAGE, partial(supplier_params, query), after, limit
         )
-        return page(await self._suppliers(window.rows), window)
+        return page(self._suppliers(window.rows), window)
 
     async def get_suppliers(self, ids: Sequence[str]) -> dict[str, SupplierRecord]:
         """The suppliers among ``ids`` that SEJUK knows, each with its partner cooperatives."""
         rows = await self._batch(PEMASOK, PEMASOK_PAGE, "id", native_ids(ids))
-        return {s.id: s for s in await self._suppliers(rows)}
+        return {s.id: s for s in self._suppliers(rows)}
 
     async def find_suppliers_by_nib(self, nibs: Sequence[str]) -> dict[str, SupplierRecord]:
         """SEJUK's supplier for each NIB it knows, keyed by NIB."""
         rows = await self._batch(PEMASOK, PEMASOK_PAGE, "nib", native_nibs(nibs))
-        return {s.nib: s for s in await self._suppliers(rows)}
+        return {s.nib: s for s in self._suppliers(rows)}
 
     async def search_cooperatives(
         self, query: CooperativeQuery, after: str | None, limit: int
@@ -187,27 +184,8 @@ class SejukConnector:
         )
         return [row for answer in answers for row in answer.data]
 
-    async def _suppliers(self, rows: Sequence[Pemasok]) -> list[SupplierRecord]:
-        partners = await self._partners(sorted({str(s.id) for s in rows}, key=int))
-        return [mapping.supplier(self._code, s, partners.get(s.id, ())) for s in rows]
-
-    async def _partners(self, supplier_ids: list[str]) -> dict[int, tuple[str, ...]]:
-        """Partner cooperative ids per supplier id."""
-        lists = await asyncio.gather(*(self._partnerships(c) for c in _chunks(supplier_ids)))
-        found: dict[int, set[int]] = {}
-        for link in (link for links in lists for link in links):
-            found.setdefault(link.pemasok_id, set()).add(link.koperasi_id)
-        return {s: tuple(str(k) for k in sorted(ks)) for s, ks in found.items()}
-
-    async def _partnerships(self, supplier_ids: list[str]) -> list[Kemitraan]:
-        """One request, plus one per further page when the suppliers have over a page of MoUs."""
-        params: Params = {"pemasok_id": ",".join(supplier_ids), "per_halaman": MAX_PAGE}
-        first = await self._get(KEMITRAAN, KEMITRAAN_PAGE, params)
-        more = range(2, -(-first.total // MAX_PAGE) + 1)
-        rest = await asyncio.gather(
-            *(self._get(KEMITRAAN, KEMITRAAN_PAGE, {**params, "halaman": n}) for n in more)
-        )
-        return [link for answer in (first, *rest) for link in answer.data]
+    def _suppliers(self, rows: Sequence[Pemasok]) -> list[SupplierRecord]:
+        return [mapping.supplier(self._code, s) for s in rows]
 
 
 def _chunks(values: list[str]) -> list[list[str]]:

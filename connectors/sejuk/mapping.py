@@ -32,7 +32,7 @@ def product(network: str, p: Produk) -> ProductRecord:
     )
 
 
-def supplier(network: str, s: Pemasok, partners: tuple[str, ...]) -> SupplierRecord:
+def supplier(network: str, s: Pemasok) -> SupplierRecord:
     """A supplier; SEJUK does not say whether it checked the NIB with OSS."""
     return SupplierRecord(
         network=network,
@@ -46,7 +46,7 @@ def supplier(network: str, s: Pemasok, partners: tuple[str, ...]) -> SupplierRec
             Certification(CertificationKind(c.jenis), c.nomor) for c in s.sertifikasi
         ),
         verified=None,
-        partner_cooperative_ids=partners,
+        partner_cooperative_ids=tuple(str(k) for k in s.koperasi_mitra),
     )
 
 

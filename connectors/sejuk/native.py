@@ -50,6 +50,7 @@ class Pemasok(Native):
     skala_usaha: Skala
     sertifikasi: list[Sertifikasi]
     kode_wilayah: str
+    koperasi_mitra: list[int] = []
 
 
 class Koperasi(Native):

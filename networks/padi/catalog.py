@@ -121,6 +121,14 @@ async def umkms_by_ids(session: AsyncSession, ids: Sequence[str]) -> dict[str, U
     return {row["id"]: umkm_record(row) for row in rows.mappings()}
 
 
+async def umkms_by_nibs(session: AsyncSession, nibs: Sequence[str]) -> dict[str, UmkmRecord]:
+    """The UMKM registered under ``nibs`` (a NIB names at most one), by NIB."""
+    if not nibs:
+        return {}
+    rows = await session.execute(select(tables.umkms).where(tables.umkms.c.nib.in_(set(nibs))))
+    return {row["nib"]: umkm_record(row) for row in rows.mappings()}
+
+
 async def search_umkms(session: AsyncSession, flt: UmkmFilter, paging: Paging) -> Page[UmkmRecord]:
     """UMKM matching every given filter, by id."""
     u = tables.umkms.c

@@ -107,6 +107,15 @@ class Query:
             found = await catalog.umkms_by_ids(session, [str(i) for i in ids])
         return [Umkm.of(found[i]) if i in found else None for i in ids]
 
+    @described(
+        description="UMKM by NIBs (OSS business ids), in the order asked; null for unknown NIBs."
+    )
+    async def umkms_by_nibs(self, info: Info, nibs: list[str]) -> list[Umkm | None]:
+        catalog.check_batch(nibs)
+        async with info.context.db.read() as session:
+            found = await catalog.umkms_by_nibs(session, nibs)
+        return [Umkm.of(found[n]) if n in found else None for n in nibs]
+
     @described(description="One live product by id; null when unknown or deleted.")
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         found = await info.context.product_loader.load(str(id))

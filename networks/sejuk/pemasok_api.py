@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,7 +18,7 @@ from networks.sejuk.errors import galat
 from networks.sejuk.filters import contains_token, region_match, text_match
 from networks.sejuk.paging import envelope, fetch_page
 from networks.sejuk.schemas import PemasokQuery
-from networks.sejuk.tables import pemasok
+from networks.sejuk.tables import kemitraan, pemasok
 from networks.sejuk.views import dump, pemasok_view
 
 
@@ -41,7 +45,9 @@ async def list_pemasok(request: Request) -> Response:
         statement = statement.where(contains_token(query.sertifikasi, pemasok.c.sertifikasi_cari))
     async with database(request).read() as session:
         rows, total = await fetch_page(session, statement, query)
-    return reply(envelope([dump(pemasok_view(r._mapping)) for r in rows], query, total))
+        mitra = await partners(session, [r.id for r in rows])
+    views = [dump(pemasok_view(r._mapping, mitra[r.id])) for r in rows]
+    return reply(envelope(views, query, total))
 
 
 async def get_pemasok(request: Request) -> Response:
@@ -50,9 +56,24 @@ async def get_pemasok(request: Request) -> Response:
     pemasok_id = path_id(request, "pemasok")
     async with database(request).read() as session:
         row = (await session.execute(select(pemasok).where(pemasok.c.id == pemasok_id))).first()
+        mitra = await partners(session, [pemasok_id])
     if row is None:
         raise galat(404, "TIDAK_DITEMUKAN", f"pemasok {pemasok_id} tidak ditemukan")
-    return reply(dump(pemasok_view(row._mapping)))
+    return reply(dump(pemasok_view(row._mapping, mitra[pemasok_id])))
+
+
+async def partners(session: AsyncSession, pemasok_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The partner cooperatives (JUK MoUs) of each supplier, in one query."""
+    found: defaultdict[int, list[int]] = defaultdict(list)
+    if pemasok_ids:
+        statement = (
+            select(kemitraan.c.pemasok_id, kemitraan.c.koperasi_id)
+            .where(kemitraan.c.pemasok_id.in_(pemasok_ids))
+            .order_by(kemitraan.c.koperasi_id)
+        )
+        for pemasok_id, koperasi_id in await session.execute(statement):
+            found[pemasok_id].append(koperasi_id)
+    return found
 
 
 routes = [

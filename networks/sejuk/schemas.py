@@ -73,6 +73,9 @@ class Pemasok(BaseModel):
     alamat: str
     kode_wilayah: str
     tahun_berdiri: int
+    koperasi_mitra: list[int] = Field(
+        default_factory=list, description="ids of the cooperatives in JUK partnership (MoU)"
+    )
 
 
 class Produk(BaseModel):

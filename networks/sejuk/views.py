@@ -13,8 +13,8 @@ def koperasi_view(row: Mapping[Any, Any]) -> Koperasi:
     return Koperasi.model_validate(dict(row))
 
 
-def pemasok_view(row: Mapping[Any, Any]) -> Pemasok:
-    return Pemasok.model_validate(dict(row))
+def pemasok_view(row: Mapping[Any, Any], mitra: list[int] | None = None) -> Pemasok:
+    return Pemasok.model_validate({**row, "koperasi_mitra": mitra or []})
 
 
 def produk_view(row: Mapping[Any, Any]) -> Produk:

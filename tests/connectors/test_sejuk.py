@@ -229,7 +229,7 @@ async def test_suppliers_map_with_partners(
     await reset_requests(sejuk_native)
     records = await collect(sejuk.search_suppliers, SupplierQuery())
     served = await requests_served(sejuk_native)
-    assert served == {"GET /api/v1/pemasok": 1, "GET /api/v1/kemitraan": 1}
+    assert served == {"GET /api/v1/pemasok": 1}
     for record in records:
         s = native[int(record.id)]
         assert (record.nib, record.name, record.region_code) == (
@@ -360,7 +360,7 @@ async def test_batch_gets_take_one_call_and_skip_unknown_ids(
     assert suppliers["2"].partner_cooperative_ids
     assert suppliers["10"].partner_cooperative_ids == ()
     served = await requests_served(sejuk_native)
-    assert served == {"GET /api/v1/pemasok": 1, "GET /api/v1/kemitraan": 1}
+    assert served == {"GET /api/v1/pemasok": 1}
 
     await reset_requests(sejuk_native)
     cooperatives = await sejuk.get_cooperatives(["5", "1", "777"])
@@ -394,7 +394,7 @@ async def test_find_suppliers_by_nib(
     assert {nib: s.id for nib, s in found.items()} == {s["nib"]: str(s["id"]) for s in wanted}
     assert found[native[0]["nib"]].partner_cooperative_ids
     served = await requests_served(sejuk_native)
-    assert served == {"GET /api/v1/pemasok": 1, "GET /api/v1/kemitraan": 1}
+    assert served == {"GET /api/v1/pemasok": 1}
     await reset_requests(sejuk_native)
     assert await sejuk.find_suppliers_by_nib(["not-a-nib"]) == {}
     assert await requests_served(sejuk_native) == {}
@@ -517,5 +517,5 @@ async def test_partnerships_over_a_page_are_all_read(tmp_path: Path) -> None:
             )
             assert record.partner_cooperative_ids == tuple(map(str, partners))
         served = await requests_served(native)
-        assert served == {"GET /api/v1/pemasok": 1, "GET /api/v1/kemitraan": 2}
+        assert served == {"GET /api/v1/pemasok": 1}
         await connector.aclose()

@@ -1,0 +1,99 @@
+"""POST /graphql as PaDi's OAuth client: typed answers and PaDi's error codes mapped.
+
+After a 429 no call reaches PaDi until its Retry-After has passed: each one fails fast
+with ``NetworkRateLimited`` instead of hammering a network that asked us to wait.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+from connectors.errors import (
+    ConnectorError,
+    NetworkRateLimited,
+    NetworkRejected,
+    NetworkUnavailable,
+)
+from connectors.http import JsonClient, parse
+from connectors.padi.auth import BearerAuth, TokenCache
+
+T = TypeVar("T")
+
+GRAPHQL_PATH = "/graphql"
+INTERNAL = "INTERNAL"
+# How long to hold back after a 429 that named no Retry-After.
+DEFAULT_BACKOFF_SECONDS = 1.0
+
+
+class _Extensions(BaseModel):
+    code: str = "UNKNOWN"
+
+
+class _Error(BaseModel):
+    message: str = ""
+    extensions: _Extensions = Field(default_factory=_Extensions)
+
+
+class _Envelope(BaseModel):
+    data: Any = None
+    errors: list[_Error] = Field(default_factory=list)
+
+
+_ENVELOPE = TypeAdapter(_Envelope)
+
+
+class GraphQLClient:
+    """Operations against PaDi's GraphQL endpoint, authenticated with a cached JWT."""
+
+    def __init__(
+        self,
+        http: JsonClient,
+        client_id: str,
+        client_secret: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.network = http.network
+        self._http = http
+        self._auth = BearerAuth(TokenCache(http, client_id, client_secret, clock))
+        self._clock = clock
+        self._blocked_until = 0.0
+
+    async def execute(
+        self, document: str, variables: Mapping[str, Any], adapter: TypeAdapter[T]
+    ) -> T:
+        """The operation's ``data`` validated by ``adapter``; a ConnectorError otherwise."""
+        self._hold_back()
+        try:
+            body = await self._http.request(
+                "POST",
+                GRAPHQL_PATH,
+                json={"query": document, "variables": dict(variables)},
+                auth=self._auth,
+            )
+        except NetworkRateLimited as limited:
+            wait = limited.retry_after
+            self._blocked_until = self._clock() + (
+                wait if wait is not None else DEFAULT_BACKOFF_SECONDS
+            )
+            raise
+        envelope = parse(self.network, _ENVELOPE, body)
+        if envelope.errors:
+            raise _failure(self.network, envelope.errors)
+        return parse(self.network, adapter, envelope.data)
+
+    def _hold_back(self) -> None:
+        wait = self._blocked_until - self._clock()
+        if wait > 0:
+            raise NetworkRateLimited(self.network, "rate limited: waiting out Retry-After", wait)
+
+
+def _failure(network: str, errors: list[_Error]) -> ConnectorError:
+    """PaDi's own fault (INTERNAL) is an outage; every other code refuses our request."""
+    message = "; ".join(f"{e.extensions.code}: {e.message}" for e in errors[:3])
+    if any(e.extensions.code == INTERNAL for e in errors):
+        return NetworkUnavailable(network, message)
+    return NetworkRejected(network, message, 400)

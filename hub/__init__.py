@@ -1,0 +1,1 @@
+"""Koperasi Hub: the GraphQL gateway over the regional cooperative networks."""

@@ -1,0 +1,91 @@
+"""The ``hub`` command: ``hub serve``, ``hub schema``, ``hub demo``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from hub.settings import Settings, SettingsError, load_settings
+from networks.launcher import DEFAULT_PORTS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hub", description="Koperasi Hub: one GraphQL graph.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the hub (settings from HUB_* and --config)")
+    serve.add_argument("--host", help="address to listen on (default: settings, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: settings, 8000; 0 = free)")
+    serve.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
+
+    commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+
+    demo = commands.add_parser("demo", help="start the reference networks and the hub over them")
+    demo.add_argument("--host", default="127.0.0.1", help="hub address (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=8000, help="hub port (default 8000; 0 = free)")
+    demo.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
+    demo.add_argument("--data-dir", type=Path, default=Path("var/networks"))
+    demo.add_argument("--products", type=int, default=300, help="products per network")
+    demo.add_argument("--seed", type=int, default=2026)
+    for code, port in DEFAULT_PORTS.items():
+        demo.add_argument(
+            f"--{code}-port", type=int, default=port, help=f"default {port}; 0 or taken = free"
+        )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``hub`` command; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "schema":
+        from schema import build_schema
+
+        print(build_schema().as_str())
+        return 0
+    try:
+        settings = load_settings(config_path=args.config)
+    except SettingsError as error:
+        print(f"hub: bad settings: {error}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port)
+    from hub.demo import DemoOptions, run_demo
+
+    options = DemoOptions(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        products=args.products,
+        seed=args.seed,
+        network_ports={code: getattr(args, f"{code}_port") for code in DEFAULT_PORTS},
+    )
+    return run_demo(settings, options)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+    from hub.app import create_app
+    from hub.server import PortTakenError, StopSignals, bind, serve
+
+    host = host if host is not None else settings.host
+    port = port if port is not None else settings.port
+    try:
+        sock = bind(host, port)
+    except PortTakenError as error:
+        print(f"hub serve: {error}", file=sys.stderr)
+        return 2
+    signals = StopSignals()
+    with sock, signals.installed(), signals.quiet():
+        asyncio.run(
+            serve(
+                create_app(settings),
+                sock,
+                on_ready=lambda url: print(f"Koperasi Hub serving {url}/graphql", flush=True),
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""``hub demo``: the three reference networks as child processes, and the hub over them."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from hub.app import create_app
+from hub.server import PortTakenError, StopSignals, bind, serve
+from hub.settings import Settings
+from networks.launcher import DEFAULT_PORTS, Launcher, LaunchOptions
+
+# (title, query) pairs printed for the visitor to paste into GraphiQL.
+EXAMPLE_QUERIES: list[tuple[str, str]] = [
+    ("The networks the hub federates", "{ networks { code } }"),
+    (
+        "The root fields you can ask for",
+        "{ __schema { queryType { fields { name description } } } }",
+    ),
+    ("A named query with the type name", "query Networks { __typename networks { code } }"),
+]
+
+
+@dataclass
+class DemoOptions:
+    """What ``hub demo`` starts: the hub's address and the networks' data and ports."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("var/networks")
+    products: int = 300
+    seed: int = 2026
+    network_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+
+
+def run_demo(settings: Settings, options: DemoOptions) -> int:
+    """Run the demo until Ctrl-C or SIGTERM; the process exit code."""
+    try:
+        sock = bind(options.host, options.port)
+    except PortTakenError as error:
+        print(f"hub demo: {error}", file=sys.stderr)
+        return 2
+    launcher = Launcher(
+        LaunchOptions(
+            host="127.0.0.1",
+            data_dir=options.data_dir,
+            products=options.products,
+            seed=options.seed,
+            ports=dict(options.network_ports),
+        )
+    )
+    signals = StopSignals()
+    with sock, signals.installed():
+        try:
+            print("Starting the reference networks (seeding on first run) ...", flush=True)
+            running = launcher.start()
+            urls = {net.code: net.url for net in running}
+            demo_settings = replace(
+                settings.with_network_urls(urls), environment="development", graphiql=True
+            )
+
+            async def watch() -> str | None:
+                while True:
+                    for net in running:
+                        if net.process.poll() is not None:
+                            code = net.process.returncode
+                            return f"network {net.code} exited with code {code}"
+                    await asyncio.sleep(0.2)
+
+            with signals.quiet():
+                reason = asyncio.run(
+                    serve(
+                        create_app(demo_settings),
+                        sock,
+                        on_ready=lambda url: _banner(url, urls),
+                        watch=watch,
+                    )
+                )
+        except KeyboardInterrupt:
+            reason = None
+        finally:
+            print("Stopping the networks ...", flush=True)
+            launcher.stop()
+    if reason is not None:
+        print(f"hub demo: {reason}", file=sys.stderr)
+        return 1
+    print("Stopped.", flush=True)
+    return 0
+
+
+def _banner(url: str, networks: dict[str, str]) -> None:
+    lines = ["", "Koperasi Hub is up. Networks:"]
+    lines += [f"  {code:<10} {base}" for code, base in networks.items()]
+    lines += ["", f"GraphiQL: {url}/graphql", "", "Try these queries:"]
+    for title, query in EXAMPLE_QUERIES:
+        lines += [f"  # {title}", f"  {query}", ""]
+    lines.append("Ctrl-C stops the hub and the networks.")
+    print("\n".join(lines), flush=True)

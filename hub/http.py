@@ -1,0 +1,168 @@
+"""The GraphQL-over-HTTP endpoint at /graphql.
+
+Status codes, by the response media type the client negotiated (see ``hub.media``):
+
+==========================================  ==================  ====================
+case                                        graphql-response    application/json
+==========================================  ==================  ====================
+execution began (data present, even null)   200                 200
+document does not parse / validate,         400                 200
+operation unknown, variables do not coerce
+not a well-formed request (bad JSON, no     400                 400
+query, variables not an object)
+GET with a mutation                         405, Allow: POST    405, Allow: POST
+no acceptable response type                 406                 406
+body over ``max_body_bytes``                413                 413
+POST that is not ``application/json``       415                 415
+unexpected failure in the hub               500, no internals   500, no internals
+==========================================  ==================  ====================
+
+A request error (execution never began) is answered without a ``data`` entry; every
+error body has the GraphQL shape ``{"errors": [{"message", "extensions": {"code"}}]}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry import Schema
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from hub.media import GRAPHQL_RESPONSE_JSON, JSON, choose_response_type, prefers_html
+from hub.requests import GraphQLParams, HttpError, read_get, read_post
+from resolvers.context import Context
+
+logger = logging.getLogger("hub.http")
+
+GET_OPERATIONS = frozenset({OperationType.QUERY})
+POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+
+
+def error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
+    """A GraphQL-shaped error response body with one error."""
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def json_response(
+    payload: Any, *, status: int = 200, media: str = JSON, headers: dict[str, str] | None = None
+) -> Response:
+    """``payload`` encoded with orjson as ``media`` in UTF-8."""
+    return Response(
+        orjson.dumps(payload),
+        status_code=status,
+        media_type=f"{media}; charset=utf-8",
+        headers=headers,
+    )
+
+
+class GraphQLEndpoint:
+    """The ASGI app at /graphql: executes GraphQL requests against ``schema``."""
+
+    def __init__(self, schema: Schema, *, max_body_bytes: int, graphiql: bool) -> None:
+        self.schema = schema
+        self.max_body_bytes = max_body_bytes
+        self.graphiql = graphiql
+        self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else ""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI: every method reaches ``handle``, which answers 405 itself where due."""
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one HTTP request to /graphql."""
+        accept = request.headers.get("accept")
+        if request.method == "GET" and self.graphiql and prefers_html(accept):
+            return HTMLResponse(self._graphiql_html)
+        media = choose_response_type(accept)
+        if media is None:
+            return json_response(
+                error_body(
+                    f"Not acceptable: this endpoint answers {GRAPHQL_RESPONSE_JSON} or {JSON}."
+                ),
+                status=406,
+            )
+        try:
+            return await self._handle(request, media)
+        except HttpError as error:
+            return json_response(
+                error_body(error.message), status=error.status, media=media, headers=error.headers
+            )
+        except Exception:
+            logger.exception("unexpected failure answering a GraphQL request")
+            return json_response(
+                error_body("Internal server error.", "INTERNAL_SERVER_ERROR"),
+                status=500,
+                media=media,
+            )
+
+    async def _handle(self, request: Request, media: str) -> Response:
+        if request.method == "GET":
+            params = read_get(request)
+            allowed = GET_OPERATIONS
+        elif request.method == "POST":
+            params = await read_post(request, self.max_body_bytes)
+            allowed = POST_OPERATIONS
+        else:
+            raise HttpError(405, "Use GET or POST.", {"Allow": "GET, POST"})
+        result = await self._execute(request, params, allowed)
+        executed = result.data is not None or any(e.path for e in result.errors or ())
+        payload: dict[str, Any] = {}
+        if executed:
+            payload["data"] = result.data
+        if result.errors:
+            payload["errors"] = [error.formatted for error in result.errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        status = 200 if executed or media == JSON else 400
+        return json_response(payload, status=status, media=media)
+
+    async def _execute(
+        self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
+    ) -> ExecutionResult:
+        context = Context(request.app.state.federation, request)
+        try:
+            return await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                operation_name=params.operation_name,
+                context_value=context,
+                allowed_operation_types=allowed,
+            )
+        except InvalidOperationTypeError as error:
+            if request.method == "GET" and error.operation_type is OperationType.MUTATION:
+                raise HttpError(
+                    405, "Mutations need POST: GET runs queries only.", {"Allow": "POST"}
+                ) from None
+            if request.method == "GET":
+                raise HttpError(405, "GET runs queries only.", {"Allow": "POST"}) from None
+            return _request_error_result(
+                "Subscriptions are not served over HTTP: use the WebSocket endpoint."
+            )
+        except MissingQueryError:
+            return _request_error_result("The query is empty: send a GraphQL document.")
+        except CannotGetOperationTypeError as error:
+            name = error.operation_name
+            message = (
+                f"Unknown operation named {name!r}."
+                if name
+                else "No operation to run: the document defines none."
+            )
+            return _request_error_result(message)
+
+
+def _request_error_result(message: str) -> ExecutionResult:
+    """A GraphQL request error: the operation was refused before execution began."""
+    return ExecutionResult(
+        data=None, errors=[GraphQLError(message, extensions={"code": "BAD_REQUEST"})]
+    )

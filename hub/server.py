@@ -1,0 +1,125 @@
+"""Serve the hub with uvicorn on a socket bound up front, stopping cleanly on a signal.
+
+Binding first lets ``hub serve`` and ``hub demo`` say plainly that a port is taken
+before anything else starts, and lets ``--port 0`` report the port it got.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from types import FrameType
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+class PortTakenError(OSError):
+    """The hub's port is in use by another process."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (0: a free port); ``PortTakenError`` if in use."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise PortTakenError(
+            f"cannot listen on {host}:{port}: {error.strerror or error}. "
+            "Stop what is using it, or pass --port with another port (--port 0 picks a free one)."
+        ) from None
+    sock.listen(2048)
+    return sock
+
+
+def socket_url(sock: socket.socket) -> str:
+    """The http:// base URL of a bound socket."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class StopSignals:
+    """SIGINT/SIGTERM as a stop request: raise ``KeyboardInterrupt`` or just remember it.
+
+    While uvicorn serves it handles the signals itself and re-raises them when it has
+    shut down; ``quiet()`` makes that re-raise only set ``received`` so the process can
+    finish its own clean-up and exit 0.
+    """
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._raise = True
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        self.received = signum
+        if self._raise:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[StopSignals]:
+        """Handle the signals for the duration of the block, then restore the previous ones."""
+        previous = {
+            sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            yield self
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Within the block a signal is only recorded, not raised."""
+        self._raise = False
+        try:
+            yield
+        finally:
+            self._raise = True
+
+
+async def serve(
+    app: ASGIApp,
+    sock: socket.socket,
+    *,
+    on_ready: Callable[[str], None] | None = None,
+    watch: Callable[[], Awaitable[str | None]] | None = None,
+) -> str | None:
+    """Serve ``app`` on ``sock`` until a signal, or until ``watch`` returns.
+
+    ``on_ready`` gets the base URL once the app has started. ``watch`` may end the
+    server early: its result (a reason) is returned; None when a signal stopped it.
+    """
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    reason: str | None = None
+
+    async def announce() -> None:
+        while not server.started:  # uvicorn exposes a flag, not an event
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.02)
+        if on_ready is not None:
+            on_ready(socket_url(sock))
+
+    async def guard() -> None:
+        nonlocal reason
+        if watch is not None:
+            reason = await watch()
+            server.should_exit = True
+
+    helpers = [asyncio.create_task(announce()), asyncio.create_task(guard())]
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        for task in helpers:
+            task.cancel()
+        await asyncio.gather(*helpers, return_exceptions=True)
+    if not server.started:
+        raise RuntimeError("the hub failed to start (see the log above)")
+    return reason

@@ -1,0 +1,297 @@
+"""The hub's settings: one frozen object from ``HUB_*`` variables and an optional TOML file.
+
+Precedence, highest first: environment variables, the TOML file (``--config`` or
+``HUB_CONFIG``), the defaults below. Any bad value stops the hub at start with one
+``SettingsError`` that names the setting and what it expected.
+
+=========================  ===================================  ============================
+TOML key                   environment variable                 default
+=========================  ===================================  ============================
+``database_url``           ``HUB_DATABASE_URL``                 ``sqlite+aiosqlite:///var/hub.sqlite3``
+``host``                   ``HUB_HOST``                         ``127.0.0.1``
+``port``                   ``HUB_PORT``                         ``8000``
+``environment``            ``HUB_ENVIRONMENT``                  ``development``
+``graphiql``               ``HUB_GRAPHIQL``                     on in development only
+``deadline``               ``HUB_DEADLINE``                     ``2.0`` s (whole fan-out)
+``network_timeout``        ``HUB_NETWORK_TIMEOUT``              ``2.0`` s (each request)
+``max_page_size``          ``HUB_MAX_PAGE_SIZE``                ``100``
+``max_body_bytes``         ``HUB_MAX_BODY_BYTES``               ``1048576``
+``[[networks]]``           ``HUB_NETWORK_<CODE>_URL``,          the three reference networks
+                           ``HUB_NETWORK_<CODE>_<CREDENTIAL>``
+=========================  ===================================  ============================
+
+A ``[[networks]]`` table list in TOML replaces the default list; each entry has ``code``,
+``kind`` (sejuk | tangerang | padi), ``base_url`` and a ``credentials`` table.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from connectors.registry import ConnectorConfig
+
+T = TypeVar("T")
+
+ENVIRONMENTS = ("development", "production")
+
+# The credentials each kind of network needs: what the hub is registered with there.
+CREDENTIAL_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "sejuk": ("api_key",),
+        "tangerang": ("client_id", "secret"),
+        "padi": ("client_id", "client_secret"),
+    }
+)
+
+
+class SettingsError(ValueError):
+    """A setting is missing, misspelt or has a value of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """One network the hub federates: its code in the graph, API kind, URL and credentials."""
+
+    code: str
+    kind: str
+    base_url: str
+    credentials: Mapping[str, str] = field(default_factory=dict)
+
+
+def reference_networks() -> tuple[NetworkSettings, ...]:
+    """The three reference networks on their default ports, with their dev credentials."""
+    return (
+        NetworkSettings("sejuk", "sejuk", "http://127.0.0.1:8101", {"api_key": "sejuk-dev-key"}),
+        NetworkSettings(
+            "tangerang",
+            "tangerang",
+            "http://127.0.0.1:8102",
+            {"client_id": "koperasi-hub", "secret": "tangerang-dev-secret"},
+        ),
+        NetworkSettings(
+            "padi",
+            "padi",
+            "http://127.0.0.1:8103",
+            {"client_id": "koperasi-hub", "client_secret": "padi-dev-secret"},
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the hub process is configured with; build it with ``load_settings``."""
+
+    database_url: str = "sqlite+aiosqlite:///var/hub.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    environment: str = "development"
+    graphiql: bool | None = None  # None: on in development, off in production
+    deadline: float = 2.0
+    network_timeout: float = 2.0
+    max_page_size: int = 100
+    max_body_bytes: int = 1_048_576
+    networks: tuple[NetworkSettings, ...] = field(default_factory=reference_networks)
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        """Whether GET /graphql with ``Accept: text/html`` serves GraphiQL."""
+        if self.graphiql is None:
+            return self.environment == "development"
+        return self.graphiql
+
+    def connector_configs(self) -> list[ConnectorConfig]:
+        """One ``ConnectorConfig`` per network, in the configured order."""
+        return [
+            ConnectorConfig(
+                code=net.code,
+                kind=net.kind,
+                base_url=net.base_url,
+                credentials=dict(net.credentials),
+                timeout=self.network_timeout,
+            )
+            for net in self.networks
+        ]
+
+    def with_network_urls(self, urls: Mapping[str, str]) -> Settings:
+        """A copy whose networks named in ``urls`` (code to base URL) point elsewhere."""
+        networks = tuple(
+            replace(net, base_url=urls.get(net.code, net.base_url)) for net in self.networks
+        )
+        return replace(self, networks=networks)
+
+
+_SCALARS = ("database_url", "host", "port", "environment", "graphiql", "deadline",
+            "network_timeout", "max_page_size", "max_body_bytes")  # fmt: skip
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, config_path: Path | str | None = None
+) -> Settings:
+    """Settings from ``env`` (default ``os.environ``) over the TOML file over the defaults.
+
+    ``config_path`` wins over ``HUB_CONFIG``. Raises ``SettingsError`` on any bad value.
+    """
+    env = os.environ if env is None else env
+    path = config_path if config_path is not None else env.get("HUB_CONFIG") or None
+    values: dict[str, Any] = {}
+    networks = reference_networks()
+    if path is not None:
+        table = _read_toml(Path(path))
+        unknown = sorted(set(table) - {*_SCALARS, "networks"})
+        if unknown:
+            raise SettingsError(
+                f"{path}: unknown setting(s) {', '.join(unknown)}; "
+                f"known: {', '.join((*_SCALARS, 'networks'))}"
+            )
+        for name in _SCALARS:
+            if name in table:
+                values[name] = _from_toml(name, table[name], f"{path}: {name}")
+        if "networks" in table:
+            networks = _networks_from_toml(table["networks"], str(path))
+    for name in _SCALARS:
+        variable = f"HUB_{name.upper()}"
+        if variable in env:
+            values[name] = _from_env(name, env[variable], variable)
+    settings = Settings(**values, networks=_networks_from_env(networks, env))
+    _check(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path} is not valid TOML: {error}") from None
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(text)
+
+
+_ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
+    "database_url": (str, "a URL"),
+    "host": (str, "a host name or address"),
+    "port": (int, "an integer port"),
+    "environment": (str, "development or production"),
+    "graphiql": (_parse_bool, "true or false"),
+    "deadline": (float, "a number of seconds"),
+    "network_timeout": (float, "a number of seconds"),
+    "max_page_size": (int, "an integer"),
+    "max_body_bytes": (int, "an integer number of bytes"),
+}
+
+
+def _from_env(name: str, text: str, where: str) -> Any:
+    parse, expected = _ENV_PARSERS[name]
+    try:
+        return parse(text)
+    except ValueError:
+        raise SettingsError(f"{where}={text!r}: expected {expected}") from None
+
+
+def _from_toml(name: str, value: Any, where: str) -> Any:
+    parse, expected = _ENV_PARSERS[name]
+    if parse is str:
+        ok = isinstance(value, str)
+    elif parse is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif parse is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, bool)
+    if not ok:
+        raise SettingsError(f"{where} = {value!r}: expected {expected}")
+    return value
+
+
+def _networks_from_toml(value: Any, where: str) -> tuple[NetworkSettings, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise SettingsError(f"{where}: networks must be a list of tables ([[networks]])")
+    networks = []
+    for index, entry in enumerate(value):
+        spot = f"{where}: networks[{index}]"
+        unknown = sorted(set(entry) - {"code", "kind", "base_url", "credentials"})
+        if unknown:
+            raise SettingsError(f"{spot}: unknown key(s) {', '.join(unknown)}")
+        for key in ("code", "kind", "base_url"):
+            if not isinstance(entry.get(key), str) or not entry[key]:
+                raise SettingsError(f"{spot}: {key} must be a non-empty string")
+        credentials = entry.get("credentials", {})
+        if not isinstance(credentials, dict) or not all(
+            isinstance(v, str) for v in credentials.values()
+        ):
+            raise SettingsError(f"{spot}: credentials must be a table of strings")
+        networks.append(
+            NetworkSettings(entry["code"], entry["kind"], entry["base_url"], dict(credentials))
+        )
+    return tuple(networks)
+
+
+def _networks_from_env(
+    networks: tuple[NetworkSettings, ...], env: Mapping[str, str]
+) -> tuple[NetworkSettings, ...]:
+    """Apply ``HUB_NETWORK_<CODE>_URL`` and ``HUB_NETWORK_<CODE>_<CREDENTIAL>``."""
+    by_prefix = {f"HUB_NETWORK_{net.code.upper()}_": net for net in networks}
+    updated = {net.code: net for net in networks}
+    for variable, text in env.items():
+        if not variable.startswith("HUB_NETWORK_") or variable == "HUB_NETWORK_TIMEOUT":
+            continue
+        matches = [prefix for prefix in by_prefix if variable.startswith(prefix)]
+        if not matches:
+            codes = ", ".join(net.code for net in networks)
+            raise SettingsError(f"{variable}: no network with that code (configured: {codes})")
+        net = by_prefix[max(matches, key=len)]
+        key = variable[len(max(matches, key=len)) :].lower()
+        current = updated[net.code]
+        if key == "url":
+            updated[net.code] = replace(current, base_url=text)
+        elif key in CREDENTIAL_KEYS.get(net.kind, ()):
+            updated[net.code] = replace(current, credentials={**current.credentials, key: text})
+        else:
+            known = ", ".join(("url", *CREDENTIAL_KEYS.get(net.kind, ()))).upper()
+            raise SettingsError(f"{variable}: unknown network setting; expected one of {known}")
+    return tuple(updated[net.code] for net in networks)
+
+
+def _check(settings: Settings) -> None:
+    if settings.environment not in ENVIRONMENTS:
+        raise SettingsError(
+            f"environment {settings.environment!r}: expected development or production"
+        )
+    if not 0 <= settings.port <= 65535:
+        raise SettingsError(f"port {settings.port}: expected 0-65535")
+    for name in ("deadline", "network_timeout", "max_page_size", "max_body_bytes"):
+        value = getattr(settings, name)
+        if not (math.isfinite(value) and value > 0):
+            raise SettingsError(f"{name} {value}: must be a finite number greater than 0")
+    seen: set[str] = set()
+    for net in settings.networks:
+        if net.code in seen:
+            raise SettingsError(f"network {net.code!r} is configured twice")
+        seen.add(net.code)
+        if net.kind not in CREDENTIAL_KEYS:
+            raise SettingsError(
+                f"network {net.code!r}: unknown kind {net.kind!r}; "
+                f"expected one of {', '.join(CREDENTIAL_KEYS)}"
+            )
+        if not net.base_url.startswith(("http://", "https://")):
+            raise SettingsError(f"network {net.code!r}: base_url {net.base_url!r} is not http(s)")
+        missing = [k for k in CREDENTIAL_KEYS[net.kind] if not net.credentials.get(k)]
+        if missing:
+            raise SettingsError(f"network {net.code!r}: missing credential(s) {', '.join(missing)}")

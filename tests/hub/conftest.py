@@ -1,0 +1,148 @@
+"""Hub fixtures: the three reference networks in process, and hub apps over them.
+
+``hub`` serves a small test schema (its shape does not follow the public schema as it
+grows): a query, a mutation, a field that always fails, and the federation's codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import strawberry
+from starlette.applications import Starlette
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.types import Info
+
+from hub.app import create_app
+from hub.settings import Settings, load_settings
+from networks.padi.app import create_app as create_padi
+from networks.padi.settings import PadiSettings
+from networks.sejuk.app import create_app as create_sejuk
+from networks.sejuk.settings import SejukSettings
+from networks.tangerang.app import create_app as create_tangerang
+from networks.tangerang.settings import TangerangSettings
+from resolvers.context import Context
+
+ADMIN = {"Authorization": "Bearer admin-dev-token"}
+PRODUCTS = 60
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def echo(self, text: str) -> str:
+        return text
+
+    @strawberry.field
+    def codes(self, info: Info[Context, None]) -> list[str]:
+        return list(info.context.federation.codes)
+
+    @strawberry.field
+    def broken(self) -> str:
+        raise ValueError("this field always fails")
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def ping(self) -> str:
+        return "pong"
+
+
+TEST_SCHEMA = strawberry.Schema(
+    query=Query, mutation=Mutation, extensions=[ParserCache, ValidationCache]
+)
+
+HubFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@asynccontextmanager
+async def serve_hub(
+    settings: Settings,
+    *,
+    transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+    schema: strawberry.Schema | None = TEST_SCHEMA,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A hub app started in process and a client for it."""
+    app = create_app(settings, transports=transports, schema=schema)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://hub") as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+async def hub() -> AsyncIterator[httpx.AsyncClient]:
+    """A hub on the test schema with the default (unstarted) networks: no upstream calls."""
+    async with serve_hub(load_settings({})) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def network_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data directory for the session: each network seeds its database once."""
+    return tmp_path_factory.mktemp("networks")
+
+
+@pytest.fixture
+async def networks(network_data: Path) -> AsyncIterator[dict[str, Starlette]]:
+    """The three reference networks, started in process, by code."""
+    apps = {
+        "sejuk": create_sejuk(SejukSettings(data_dir=network_data, products=PRODUCTS)),
+        "tangerang": create_tangerang(TangerangSettings(data_dir=network_data, products=PRODUCTS)),
+        "padi": create_padi(PadiSettings(data_dir=network_data, products=PRODUCTS)),
+    }
+    async with AsyncExitStack() as stack:
+        for app in apps.values():
+            await stack.enter_async_context(app.router.lifespan_context(app))
+        yield apps
+
+
+@pytest.fixture
+def transports(networks: dict[str, Starlette]) -> dict[str, httpx.AsyncBaseTransport]:
+    """Transports that route the hub's connectors to the in-process networks."""
+    return {code: httpx.ASGITransport(app=app) for code, app in networks.items()}
+
+
+async def set_fault(app: Starlette, **faults: object) -> None:
+    """Change a network's fault settings through its admin API."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://network") as client:
+        response = await client.put("/admin/faults", json=faults, headers=ADMIN)
+        response.raise_for_status()
+
+
+@pytest.fixture
+def faults() -> Callable[..., object]:
+    """``await faults(app, down="503")``: the admin fault call, for test modules."""
+    return set_fault
+
+
+@pytest.fixture
+def make_hub() -> HubFactory:
+    """``async with make_hub(settings) as client``: a hub on the test schema."""
+    return serve_hub
+
+
+@pytest.fixture
+def test_schema() -> strawberry.Schema:
+    """The schema ``hub`` and ``make_hub`` serve."""
+    return TEST_SCHEMA
+
+
+@pytest.fixture
+def hub_over() -> HubFactory:
+    """``async with hub_over(settings, transports=...) as client``: a hub on the real schema."""
+
+    def factory(
+        settings: Settings, *, transports: dict[str, httpx.AsyncBaseTransport] | None = None
+    ) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+        return serve_hub(settings, transports=transports, schema=None)
+
+    return factory
