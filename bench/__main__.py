@@ -1,20 +1,48 @@
-"""``python -m bench``: every benchmark, figures printed."""
+"""``python -m bench [all|seeding|federation]``: the benchmarks, figures printed."""
 
 from __future__ import annotations
 
 import argparse
 
-from bench import seeding
+from bench import federation, seeding
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(","))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--sizes", type=lambda s: tuple(int(x) for x in s.split(",")), default=(10_000, 100_000)
+        "which",
+        nargs="?",
+        choices=("all", "seeding", "federation"),
+        default="all",
+        help="which benchmark to run (default: all)",
     )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of each measurement; the median is printed"
+    )
+    seed = parser.add_argument_group("seeding")
+    seed.add_argument("--sizes", type=_ints, default=(10_000, 100_000), help="products per run")
+    fed = parser.add_argument_group("federation")
+    fed.add_argument("--latencies", type=_ints, default=(20, 40, 60), help="injected ms")
+    fed.add_argument("--clients", type=_ints, default=(32, 128), help="concurrent clients")
+    fed.add_argument("--requests", type=int, default=600, help="requests per timed run")
+    fed.add_argument("--products", type=int, default=2_000, help="products per network")
     args = parser.parse_args()
-    seeding.run(args.sizes, args.repeats)
+    if args.which in ("all", "seeding"):
+        seeding.run(args.sizes, args.repeats)
+    if args.which in ("all", "federation"):
+        federation.run(
+            federation.FederationOptions(
+                latencies_ms=args.latencies,
+                clients=args.clients,
+                requests=args.requests,
+                repeats=args.repeats,
+                products=args.products,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -14,12 +14,34 @@ from networks.launcher import DEFAULT_PORTS, Launcher, LaunchOptions
 
 # (title, query) pairs printed for the visitor to paste into GraphiQL.
 EXAMPLE_QUERIES: list[tuple[str, str]] = [
-    ("The networks the hub federates", "{ networks { code } }"),
     (
-        "The root fields you can ask for",
-        "{ __schema { queryType { fields { name description } } } }",
+        "Beras from every network at once, merged and ranked, with each network's status",
+        """{
+  search(text: "beras", first: 5) {
+    edges { node { name price { amount currency } network { code } supplier { name nib } } }
+    networks { code status latencyMs }
+    facets { categories { value count } networks { value count } }
+  }
+}""",
     ),
-    ("A named query with the type name", "query Networks { __typename networks { code } }"),
+    (
+        "Halal-certified UMKM in Jawa Barat: one supplier per NIB, with each network's listing",
+        """{
+  suppliers(filter: { regionCodes: ["32"], certifications: [HALAL] }, first: 5) {
+    edges { node { nib name scale listings { network { code } name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}""",
+    ),
+    (
+        "Cooperatives across networks, then their big suppliers' partnerships",
+        """{
+  cooperatives(filter: { type: KONSUMEN }, first: 5) {
+    edges { node { name type network { code } region { code name } } }
+  }
+  networks { code name }
+}""",
+    ),
 ]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
@@ -39,15 +41,15 @@ AFTER = "A cursor from a previous page: `pageInfo.endCursor` or an edge's `curso
 
 @strawberry.type(description="A page of suppliers, one per NIB.")
 class SupplierConnection:
-    edges: list[SupplierEdge]
-    page_info: PageInfo
+    edges: list[SupplierEdge] = strawberry.field(description="The suppliers.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
     networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
 
 
 @strawberry.type(description="A page of cooperatives.")
 class CooperativeConnection:
-    edges: list[CooperativeEdge]
-    page_info: PageInfo
+    edges: list[CooperativeEdge] = strawberry.field(description="The cooperatives.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
     networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
 
 
@@ -77,9 +79,15 @@ class Query:
     async def search(
         self,
         info: Info[Context, None],
-        text: str | None = None,
-        filter: ProductFilter | None = None,
-        sort: ProductSort = ProductSort.RELEVANCE,
+        text: Annotated[
+            str | None, strawberry.argument(description="Words to find in names and descriptions.")
+        ] = None,
+        filter: Annotated[
+            ProductFilter | None, strawberry.argument(description="Conditions that must all hold.")
+        ] = None,
+        sort: Annotated[
+            ProductSort, strawberry.argument(description="Order within the merged results.")
+        ] = ProductSort.RELEVANCE,
         first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> ProductConnection:
@@ -109,7 +117,9 @@ class Query:
     async def suppliers(
         self,
         info: Info[Context, None],
-        filter: SupplierFilter | None = None,
+        filter: Annotated[
+            SupplierFilter | None, strawberry.argument(description="Conditions that must all hold.")
+        ] = None,
         first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> SupplierConnection:
@@ -140,7 +150,10 @@ class Query:
     async def cooperatives(
         self,
         info: Info[Context, None],
-        filter: CooperativeFilter | None = None,
+        filter: Annotated[
+            CooperativeFilter | None,
+            strawberry.argument(description="Conditions that must all hold."),
+        ] = None,
         first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> CooperativeConnection:
@@ -161,16 +174,25 @@ class Query:
         )
 
     @strawberry.field(description="Anything by its global ID; null when it no longer exists.")
-    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+    ) -> Node | None:
         return _wrap(await nodes.load(info.context, *from_global_id(id)))
 
     @strawberry.field(description="Several things by global ID, in order; null for any gone.")
-    async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info[Context, None],
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Up to 100 IDs.")],
+    ) -> list[Node | None]:
         if len(ids) > 100:
             raise InputError("`nodes` takes at most 100 ids at once")
         decoded = [from_global_id(i) for i in ids]
-        found = [nodes.load(info.context, *d) for d in decoded]
-        return [_wrap(await f) for f in found]
+        # Gathered, so the loaders see every id in one tick and batch them per network.
+        found = await asyncio.gather(*(nodes.load(info.context, *d) for d in decoded))
+        return [_wrap(f) for f in found]
 
 
 def _wrap(found: nodes.Found) -> Node | None:
@@ -185,9 +207,14 @@ def _wrap(found: nodes.Found) -> Node | None:
     return Supplier.of(found)
 
 
+class HubSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Logging happens in ``ErrorCodes``, which knows user mistakes from hub faults."""
+
+
 def build_schema() -> strawberry.Schema:
     """The hub's public GraphQL schema."""
-    return strawberry.Schema(
+    return HubSchema(
         query=Query,
         types=[Product, Supplier, Cooperative, Network],
         extensions=[

@@ -21,8 +21,8 @@ from schema.suppliers import CertificationKind, Supplier
 
 @strawberry.type(description="A product category, e.g. `beras` (rice) or `minyak-goreng`.")
 class Category:
-    slug: str
-    name: str
+    slug: str = strawberry.field(description="Stable identifier, used in filters: `beras`.")
+    name: str = strawberry.field(description="Name in Indonesian: `Beras`.")
 
     @classmethod
     def of(cls, slug: str) -> Category:
@@ -32,17 +32,17 @@ class Category:
 
 @strawberry.type(description="A wholesale tier (harga grosir): the unit price from a quantity on.")
 class PriceTier:
-    min_quantity: int
-    unit_price: Money
+    min_quantity: int = strawberry.field(description="The tier starts at this many units.")
+    unit_price: Money = strawberry.field(description="The price of each unit in this tier.")
 
 
 @strawberry.type(description="A product offered by a supplier in one network.")
 class Product(Node):
     native_id: str = strawberry.field(description="The product's id in its own network.")
     network: Network = strawberry.field(description="The network that lists it.")
-    name: str
-    description: str
-    category: Category
+    name: str = strawberry.field(description="The product's name as its network lists it.")
+    description: str = strawberry.field(description="Free text from the network.")
+    category: Category = strawberry.field(description="What kind of product it is.")
     unit: str = strawberry.field(description="What one unit is: `karung`, `pouch`, `kg`...")
     price: Money = strawberry.field(description="Price per unit.")
     stock: int | None = strawberry.field(description="Units in stock; null when unknown.")
@@ -104,27 +104,27 @@ class ProductFilter:
     networks: list[str] | None = strawberry.field(default=None, description="Only these networks.")
 
 
-@strawberry.type
+@strawberry.type(description="A product in a search page, with its cursor.")
 class ProductEdge:
-    node: Product
-    cursor: str
+    node: Product = strawberry.field(description="The product.")
+    cursor: str = strawberry.field(description="Pass as `after` to continue right after it.")
 
 
 @strawberry.type(description="Counts over the products this page was chosen from.")
 class ProductFacets:
     window: strawberry.Private[tuple[ProductRecord, ...]]
 
-    @strawberry.field
+    @strawberry.field(description="Product categories.")
     def categories(self) -> list[FacetValue]:
         counts = Counter(p.category for p in self.window)
         return _facet(counts, lambda slug: Category.of(slug).name)
 
-    @strawberry.field
+    @strawberry.field(description="Regions products ship from.")
     def regions(self) -> list[FacetValue]:
         counts = Counter(p.region_code for p in self.window)
         return _facet(counts, lambda code: Region.of(code).name)
 
-    @strawberry.field
+    @strawberry.field(description="Networks that list them.")
     def networks(self) -> list[FacetValue]:
         counts = Counter(p.network for p in self.window)
         return _facet(counts, lambda code: NAMES.get(code))
@@ -146,8 +146,8 @@ def _facet(counts: Counter[str], label: Callable[[str], str | None]) -> list[Fac
 
 @strawberry.type(description="A page of federated search results.")
 class ProductConnection:
-    edges: list[ProductEdge]
-    page_info: PageInfo
+    edges: list[ProductEdge] = strawberry.field(description="The products, best first.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
     networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
     facets: ProductFacets = strawberry.field(
         description="Facets over the candidates this page was ranked from (every network's "

@@ -36,10 +36,10 @@ class Region:
 
 @strawberry.type(description="Relay paging information.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow `endCursor`.")
+    has_previous_page: bool = strawberry.field(description="This page started after a cursor.")
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
 
 
 @strawberry.enum(description="How a network answered one query.")
@@ -69,6 +69,6 @@ class NetworkResult:
 
 @strawberry.type(description="One value of a facet and how many results carry it.")
 class FacetValue:
-    value: str
-    label: str | None
-    count: int
+    value: str = strawberry.field(description="The value to filter on.")
+    label: str | None = strawberry.field(description="A readable name for it, when known.")
+    count: int = strawberry.field(description="How many results carry it.")

@@ -26,11 +26,11 @@ class CooperativeType(Enum):
 class Cooperative(Node):
     native_id: str = strawberry.field(description="The cooperative's id in its own network.")
     network: Network = strawberry.field(description="The network it belongs to.")
-    name: str
+    name: str = strawberry.field(description="The cooperative's registered name.")
     type: CooperativeType | None = strawberry.field(description="Jenis koperasi, when known.")
-    region: Region
+    region: Region = strawberry.field(description="Where it is registered.")
     member_count: int | None = strawberry.field(description="Members, when the network says.")
-    address: str
+    address: str = strawberry.field(description="Street address; empty when unknown.")
 
     @classmethod
     def of(cls, record: CooperativeRecord) -> Cooperative:
@@ -47,16 +47,16 @@ class Cooperative(Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A cooperative in a page, with its cursor.")
 class CooperativeEdge:
-    node: Cooperative
-    cursor: str
+    node: Cooperative = strawberry.field(description="The cooperative.")
+    cursor: str = strawberry.field(description="Pass as `after` to continue right after it.")
 
 
 @strawberry.input(description="Narrow a cooperative search.")
 class CooperativeFilter:
     text: str | None = strawberry.field(default=None, description="Words in the name.")
-    type: CooperativeType | None = None
+    type: CooperativeType | None = strawberry.field(default=None, description="Only this kind.")
     region_code: str | None = strawberry.field(
         default=None, description="A region or province code: `32` is all of Jawa Barat."
     )

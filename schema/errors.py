@@ -25,8 +25,6 @@ log = logging.getLogger("hub.errors")
 
 def code_for(error: GraphQLError) -> str:
     original = error.original_error
-    if original is None:
-        return "BAD_USER_INPUT" if error.path is None else "INTERNAL_SERVER_ERROR"
     if isinstance(original, InputError):
         return "BAD_USER_INPUT"
     if isinstance(original, NotFoundError):
@@ -35,6 +33,9 @@ def code_for(error: GraphQLError) -> str:
         return "RATE_LIMITED"
     if isinstance(original, ConnectorError):
         return "NETWORK_UNAVAILABLE"
+    if error.path is None:
+        # Refused before execution: syntax, validation, variables of the wrong type.
+        return "BAD_USER_INPUT"
     return "INTERNAL_SERVER_ERROR"
 
 

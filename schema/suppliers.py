@@ -36,19 +36,21 @@ class CertificationKind(Enum):
 
 @strawberry.type(description="A certification a supplier holds.")
 class Certification:
-    kind: CertificationKind
+    kind: CertificationKind = strawberry.field(description="Which certification.")
     number: str | None = strawberry.field(description="The certificate number, when listed.")
 
 
 @strawberry.type(description="How one network lists a supplier.")
 class SupplierListing:
-    network: Network
+    network: Network = strawberry.field(description="The network of this listing.")
     native_id: str = strawberry.field(description="The supplier's id in that network.")
     name: str = strawberry.field(description="The name as that network writes it.")
-    region: Region
-    scale: Scale
-    kbli: list[str]
-    certifications: list[Certification]
+    region: Region = strawberry.field(description="Where that network says it is.")
+    scale: Scale = strawberry.field(description="Its scale as that network records it.")
+    kbli: list[str] = strawberry.field(description="KBLI 2020 codes that network records.")
+    certifications: list[Certification] = strawberry.field(
+        description="Certifications that network records."
+    )
     verified: bool | None = strawberry.field(description="NIB verified with OSS, if it says.")
 
     @classmethod
@@ -78,10 +80,12 @@ def certifications(record: SupplierRecord) -> list[Certification]:
 class Supplier(Node):
     nib: str = strawberry.field(description="Nomor Induk Berusaha: 13 digits.")
     name: str = strawberry.field(description="The name as its first listing writes it.")
-    region: Region
-    scale: Scale
+    region: Region = strawberry.field(description="Where it is registered.")
+    scale: Scale = strawberry.field(description="UMKM scale (PP 7/2021) or BESAR.")
     kbli: list[str] = strawberry.field(description="KBLI 2020 business codes (5 digits).")
-    certifications: list[Certification]
+    certifications: list[Certification] = strawberry.field(
+        description="Halal, SNI, PIRT and BPOM certificates it holds."
+    )
     verified: bool | None = strawberry.field(description="NIB verified with OSS, if known.")
     primary: strawberry.Private[SupplierRecord]
 
@@ -112,10 +116,10 @@ class Supplier(Node):
         return [Cooperative.of(c) for c in found if c is not None]
 
 
-@strawberry.type
+@strawberry.type(description="A supplier in a page, with its cursor.")
 class SupplierEdge:
-    node: Supplier
-    cursor: str
+    node: Supplier = strawberry.field(description="The supplier.")
+    cursor: str = strawberry.field(description="Pass as `after` to continue right after it.")
 
 
 @strawberry.input(description="Narrow a supplier search; all conditions must hold.")
@@ -127,7 +131,7 @@ class SupplierFilter:
     kbli: str | None = strawberry.field(
         default=None, description="A KBLI code or prefix: `10` is food manufacturing."
     )
-    scale: Scale | None = None
+    scale: Scale | None = strawberry.field(default=None, description="Only this scale.")
     certifications: list[CertificationKind] | None = strawberry.field(
         default=None, description="Holds every one of these."
     )

@@ -1,0 +1,431 @@
+"""A federated search through the hub against a direct fan-out, under injected latency.
+
+Everything runs as real processes on 127.0.0.1: the three reference networks (seeded in a
+fresh temporary directory) and the hub (``hub serve``, production settings). For each
+injected network latency and each number of concurrent clients, two closed-loop load runs
+of the same size are timed:
+
+* **hub**: the clients POST one fixed GraphQL search (variables, so the hub's parser and
+  validation caches hit) to the hub, which fans out to the three networks, merges and
+  answers;
+* **baseline**: the clients run a minimal direct fan-out instead, plain asyncio + httpx
+  with no GraphQL and no hub: the same search sent to the three networks natively, in
+  parallel, waiting for all three.
+
+The baseline waits for the slowest network, so the hub's p50 minus the baseline's p50 is
+the hub's own cost (its overhead over the slowest network). The issue's targets: at most
+5 ms of that overhead, and hub throughput at least 0.5x the baseline's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+
+from networks.launcher import Launcher, LaunchOptions, free_port
+from networks.tangerang.signing import HmacAuth
+
+HOST = "127.0.0.1"
+ADMIN_HEADERS = {"Authorization": "Bearer admin-dev-token"}
+SEARCH_TEXT = "beras"
+PAGE_SIZE = 20
+HUB_QUERY = (
+    "query S($t: String) { search(text: $t, first: 20) { edges { node { id name "
+    "price { amount } network { code } } } networks { code status latencyMs } } }"
+)
+HUB_BODY: dict[str, Any] = {"query": HUB_QUERY, "variables": {"t": SEARCH_TEXT}}
+# The fields the hub's PaDi connector asks for (connectors/padi/queries.py).
+PADI_QUERY = (
+    "query S($f: ProductFilter, $size: Int!) { searchProducts(filter: $f, page: 1, size: $size)"
+    " { total items { id umkmId name category unit price stock minOrder description"
+    " regionCode } } }"
+)
+PADI_BODY: dict[str, Any] = {
+    "query": PADI_QUERY,
+    "variables": {"f": {"text": SEARCH_TEXT}, "size": PAGE_SIZE},
+}
+# Dev credentials the reference networks are seeded with (tests/support/live.py).
+SEJUK_API_KEY = "sejuk-dev-key"
+TANGERANG_CLIENT = ("koperasi-hub", "tangerang-dev-secret")
+PADI_CLIENT = ("koperasi-hub", "padi-dev-secret")
+# PaDi's per-client limit (20/s, burst 40) would throttle both hub and baseline to a
+# trickle; the benchmark measures the federation, not that limit. Only PaDi has the flags.
+PADI_ARGS = (
+    "--rate-limit-per-second", "1000000", "--rate-limit-burst", "1000000",
+    "--token-ttl-seconds", "3600",
+)  # fmt: skip
+# The pool each hub connector uses (connectors/http.py); the baseline uses the same.
+UPSTREAM_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=32)
+REQUEST_TIMEOUT = 30.0  # seconds, one request of the load driver
+RUN_TIMEOUT = 180.0  # seconds, one timed run (or warm-up) of one cell
+READY_TIMEOUT = 120.0  # seconds, the hub answering /readyz with every network up
+
+
+@dataclass(frozen=True)
+class FederationOptions:
+    """What to measure: the grid of cells, the size of each run and the data."""
+
+    latencies_ms: tuple[int, ...] = (20, 40, 60)
+    clients: tuple[int, ...] = (32, 128)
+    requests: int = 600
+    repeats: int = 3
+    products: int = 2_000
+    seed: int = 2026
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One timed run: every request's latency, the wall time and the failed requests."""
+
+    latencies_ms: tuple[float, ...]
+    seconds: float
+    errors: int
+
+    def percentile(self, share: float) -> float:
+        """Nearest-rank percentile of the latencies (``share`` in (0, 1])."""
+        ordered = sorted(self.latencies_ms)
+        rank = max(1, math.ceil(share * len(ordered)))
+        return ordered[rank - 1]
+
+    @property
+    def rps(self) -> float:
+        """Completed requests per second of wall time."""
+        return len(self.latencies_ms) / self.seconds
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Median over the repetitions of one side (hub or baseline) of one cell."""
+
+    p50: float
+    p99: float
+    rps: float
+    errors: int
+
+    @classmethod
+    def of(cls, runs: list[RunResult]) -> Summary:
+        return cls(
+            p50=statistics.median(r.percentile(0.50) for r in runs),
+            p99=statistics.median(r.percentile(0.99) for r in runs),
+            rps=statistics.median(r.rps for r in runs),
+            errors=sum(r.errors for r in runs),
+        )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One row of the table."""
+
+    latency_ms: int
+    clients: int
+    hub: Summary
+    baseline: Summary
+
+
+Operation = Callable[[], Awaitable[bool]]
+
+
+async def drive(operation: Operation, clients: int, requests: int) -> RunResult:
+    """Run ``operation`` ``requests`` times from ``clients`` concurrent loops.
+
+    Closed loop: each client starts its next request when its previous one is done. A
+    request that raises or answers wrongly counts as an error (its latency still counts).
+    """
+    remaining = requests
+    latencies: list[float] = []
+    errors = 0
+
+    async def client() -> None:
+        nonlocal remaining, errors
+        while remaining > 0:
+            remaining -= 1
+            started = time.perf_counter()
+            try:
+                ok = await operation()
+            except (httpx.HTTPError, ValueError, KeyError, TypeError):
+                ok = False
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += not ok
+
+    started = time.perf_counter()
+    async with asyncio.timeout(RUN_TIMEOUT):
+        await asyncio.gather(*(client() for _ in range(clients)))
+    return RunResult(tuple(latencies), time.perf_counter() - started, errors)
+
+
+class HubSearch:
+    """The federated search sent to the hub; OK when all three networks answered OK."""
+
+    def __init__(self, hub_url: str, clients: int) -> None:
+        self.client = httpx.AsyncClient(
+            base_url=hub_url,
+            timeout=REQUEST_TIMEOUT,
+            limits=httpx.Limits(max_connections=clients, max_keepalive_connections=clients),
+        )
+
+    async def __call__(self) -> bool:
+        response = await self.client.post("/graphql", json=HUB_BODY)
+        if response.status_code != 200:
+            return False
+        body = response.json()
+        networks = body["data"]["search"]["networks"]
+        return "errors" not in body and all(n["status"] == "OK" for n in networks)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class DirectFanOut:
+    """The baseline: the same search to each network in its own API, in parallel."""
+
+    def __init__(self, urls: dict[str, str], padi_token: str) -> None:
+        common: dict[str, Any] = {"timeout": REQUEST_TIMEOUT, "limits": UPSTREAM_LIMITS}
+        self.sejuk = httpx.AsyncClient(
+            base_url=urls["sejuk"], headers={"X-API-Key": SEJUK_API_KEY}, **common
+        )
+        self.tangerang = httpx.AsyncClient(
+            base_url=urls["tangerang"], auth=HmacAuth(*TANGERANG_CLIENT), **common
+        )
+        self.padi = httpx.AsyncClient(
+            base_url=urls["padi"], headers={"Authorization": f"Bearer {padi_token}"}, **common
+        )
+
+    async def _sejuk(self) -> bool:
+        params = {"q": SEARCH_TEXT, "per_halaman": PAGE_SIZE}
+        response = await self.sejuk.get("/api/v1/produk", params=params)
+        return response.status_code == 200 and isinstance(response.json()["data"], list)
+
+    async def _tangerang(self) -> bool:
+        params = {"q": SEARCH_TEXT, "limit": PAGE_SIZE}
+        response = await self.tangerang.get("/v2/catalog/items", params=params)
+        return response.status_code == 200 and isinstance(response.json(), dict)
+
+    async def _padi(self) -> bool:
+        response = await self.padi.post("/graphql", json=PADI_BODY)
+        if response.status_code != 200:
+            return False
+        body = response.json()
+        return "errors" not in body and isinstance(body["data"]["searchProducts"]["items"], list)
+
+    async def __call__(self) -> bool:
+        answers = await asyncio.gather(self._sejuk(), self._tangerang(), self._padi())
+        return all(answers)
+
+    async def aclose(self) -> None:
+        for client in (self.sejuk, self.tangerang, self.padi):
+            await client.aclose()
+
+
+async def padi_token(padi_url: str) -> str:
+    """One access token from PaDi's client-credentials grant."""
+    async with httpx.AsyncClient(base_url=padi_url, timeout=REQUEST_TIMEOUT) as client:
+        response = await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=httpx.BasicAuth(*PADI_CLIENT),
+        )
+        response.raise_for_status()
+        token: str = response.json()["access_token"]
+        return token
+
+
+async def set_latency(urls: dict[str, str], latency_ms: int) -> None:
+    """Inject the same fixed latency (no jitter) into every network."""
+    async with httpx.AsyncClient(headers=ADMIN_HEADERS, timeout=REQUEST_TIMEOUT) as client:
+        for url in urls.values():
+            response = await client.put(
+                f"{url}/admin/faults", json={"latency_ms": latency_ms, "jitter_ms": 0}
+            )
+            response.raise_for_status()
+
+
+async def measure(urls: dict[str, str], hub_url: str, options: FederationOptions) -> list[Cell]:
+    """Every cell of the grid; hub and baseline runs interleaved within a cell."""
+    token = await padi_token(urls["padi"])
+    cells = []
+    for latency in options.latencies_ms:
+        await set_latency(urls, latency)
+        for clients in options.clients:
+            hub = HubSearch(hub_url, clients)
+            baseline = DirectFanOut(urls, token)
+            try:
+                warm_up = 2 * clients
+                hub_warm = await drive(hub, clients, warm_up)
+                base_warm = await drive(baseline, clients, warm_up)
+                if hub_warm.errors or base_warm.errors:
+                    print(
+                        f"  warm-up errors at {latency} ms x {clients}: "
+                        f"hub {hub_warm.errors}, baseline {base_warm.errors}",
+                        flush=True,
+                    )
+                hub_runs, base_runs = [], []
+                for _ in range(options.repeats):
+                    hub_runs.append(await drive(hub, clients, options.requests))
+                    base_runs.append(await drive(baseline, clients, options.requests))
+            finally:
+                await hub.aclose()
+                await baseline.aclose()
+            cell = Cell(latency, clients, Summary.of(hub_runs), Summary.of(base_runs))
+            print(f"  measured {latency} ms x {clients} clients", file=sys.stderr, flush=True)
+            cells.append(cell)
+    return cells
+
+
+def wait_ready(hub_url: str, process: subprocess.Popen[bytes]) -> None:
+    """Block until the hub's /readyz reports every network up; raise if it cannot."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    with httpx.Client(timeout=2.0) as client:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the hub exited with code {process.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                answer = client.get(f"{hub_url}/readyz")
+                if answer.status_code == 200 and answer.json().get("status") == "ok":
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the hub was not ready after {READY_TIMEOUT:.0f} s")
+            time.sleep(0.1)
+
+
+def start_hub(urls: dict[str, str], data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``hub serve`` on a free port against ``urls``, production settings, ready."""
+    port = free_port(HOST)
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "HUB_ENVIRONMENT": "production",
+        "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}",
+        **{f"HUB_NETWORK_{code.upper()}_URL": url for code, url in urls.items()},
+    }
+    args = [sys.executable, "-m", "hub.cli", "serve", "--host", HOST, "--port", str(port)]
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    hub_url = f"http://{HOST}:{port}"
+    try:
+        wait_ready(hub_url, process)
+    except BaseException:
+        stop_process(process)
+        raise
+    return process, hub_url
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL after ``grace`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block SIGTERM raises KeyboardInterrupt, so clean-up runs as on Ctrl-C."""
+
+    def handle(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], str]]:
+    """The three networks and the hub as child processes; all stopped on the way out.
+
+    Yields the networks' base URLs by code and the hub's base URL.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-federation-") as directory:
+        data_dir = Path(directory)
+
+        def options_for(ports: dict[str, int], extra: tuple[str, ...] = ()) -> LaunchOptions:
+            return LaunchOptions(
+                host=HOST,
+                data_dir=data_dir,
+                products=options.products,
+                seed=options.seed,
+                ports=ports,
+                extra_args=extra,
+            )
+
+        # Two launchers: PaDi's rate-limit flags are unknown to the other two networks.
+        launchers = [
+            Launcher(options_for({"sejuk": 0, "tangerang": 0})),
+            Launcher(options_for({"padi": 0}, PADI_ARGS)),
+        ]
+        hub: subprocess.Popen[bytes] | None = None
+        try:
+            urls = {net.code: net.url for launcher in launchers for net in launcher.start()}
+            hub, hub_url = start_hub(urls, data_dir)
+            yield urls, hub_url
+        finally:
+            if hub is not None:
+                stop_process(hub)
+            for launcher in launchers:
+                launcher.stop()
+
+
+def print_table(cells: list[Cell], options: FederationOptions, wall: float) -> None:
+    """The figures: one row per latency and client count."""
+    print()
+    print(
+        f"federation: search {SEARCH_TEXT!r} first {PAGE_SIZE}, hub vs direct fan-out "
+        "(latencies in ms, throughput in requests/s)"
+    )
+    print(
+        f"{'latency':>7} {'clients':>7} | {'hub p50':>7} {'p99':>7} {'req/s':>7} "
+        f"| {'base p50':>8} {'p99':>7} {'req/s':>7} | {'overhead':>8} {'ratio':>6} "
+        f"| {'errors':>6}"
+    )
+    for cell in cells:
+        hub, base = cell.hub, cell.baseline
+        print(
+            f"{cell.latency_ms:>7} {cell.clients:>7} | {hub.p50:>7.1f} {hub.p99:>7.1f} "
+            f"{hub.rps:>7.0f} | {base.p50:>8.1f} {base.p99:>7.1f} {base.rps:>7.0f} "
+            f"| {hub.p50 - base.p50:>+8.1f} {hub.rps / base.rps:>5.2f}x "
+            f"| {hub.errors:>3}/{base.errors:<2}"
+        )
+    print(
+        "overhead = hub p50 - baseline p50 (the baseline waits for the slowest network); "
+        "ratio = hub req/s / baseline req/s. Targets: overhead <= 5 ms, ratio >= 0.5x."
+    )
+    print(
+        f"each figure: median of {options.repeats} runs of {options.requests} requests "
+        f"after a warm-up of 2 x clients requests; {options.products:,} products per network; "
+        "errors = failed requests hub/baseline over all runs of the cell."
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; the three networks, the hub and the load "
+        f"driver share them. Wall time {wall:.0f} s."
+    )
+
+
+def run(options: FederationOptions | None = None) -> None:
+    """Start everything, measure every cell, print the table, stop everything."""
+    options = options or FederationOptions()
+    started = time.perf_counter()
+    print("federation: starting the three networks and the hub ...", flush=True)
+    with sigterm_as_interrupt(), running_stack(options) as (urls, hub_url):
+        cells = asyncio.run(measure(urls, hub_url, options))
+    print_table(cells, options, time.perf_counter() - started)
