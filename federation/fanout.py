@@ -100,6 +100,7 @@ async def fan_out(
 async def _timed(
     connector: Connector, call: Callable[[Connector], Awaitable[T]], started: float
 ) -> NetworkOutcome[T]:
+    failure: ConnectorError
     try:
         value = await call(connector)
     except NetworkTimeout as error:

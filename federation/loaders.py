@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from functools import partial
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -43,14 +44,15 @@ class Loaders:
 
     def _by_network(
         self, get: BatchGet[R]
-    ) -> Callable[[list[Key]], Awaitable[list[R | BaseException | None]]]:
+    ) -> Callable[[list[Key]], Coroutine[Any, Any, list[Any]]]:
+        # aiodataloader takes an exception in place of a value: that key fails alone.
         async def batch(keys: list[Key]) -> list[R | BaseException | None]:
             wanted: dict[str, list[str]] = defaultdict(list)
             for network, native_id in keys:
                 wanted[network].append(native_id)
             codes = list(wanted)
             answers = await asyncio.gather(
-                *(self._ask(code, lambda c, ids=wanted[code]: get(c, ids)) for code in codes),
+                *(self._ask(code, partial(_call, get, wanted[code])) for code in codes),
                 return_exceptions=True,
             )
             found = dict(zip(codes, answers, strict=True))
@@ -97,3 +99,7 @@ class Loaders:
 
     def prime_listings(self, nib: str, listings: tuple[SupplierRecord, ...]) -> None:
         self.listings.prime(nib, listings)
+
+
+async def _call(get: BatchGet[R], ids: Sequence[str], connector: Connector) -> dict[str, R]:
+    return await get(connector, ids)

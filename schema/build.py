@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -35,6 +35,7 @@ from schema.node import Node
 from schema.scalars import SCALARS
 from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, to_scale
 
+T = TypeVar("T")
 FIRST = "How many items, at most (0-100)."
 AFTER = "A cursor from a previous page: `pageInfo.endCursor` or an edge's `cursor`."
 
@@ -53,7 +54,7 @@ class CooperativeConnection:
     networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
 
 
-def _page_info(result: PageResult[object]) -> PageInfo:
+def _page_info(result: PageResult[T]) -> PageInfo:
     return PageInfo(
         has_next_page=result.has_next,
         has_previous_page=result.started_after,
@@ -62,7 +63,7 @@ def _page_info(result: PageResult[object]) -> PageInfo:
     )
 
 
-def _networks(result: PageResult[object]) -> list[NetworkResult]:
+def _networks(result: PageResult[T]) -> list[NetworkResult]:
     return [NetworkResult.of(o) for o in result.outcomes]
 
 

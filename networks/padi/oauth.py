@@ -11,11 +11,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from authlib.oauth2 import AuthorizationServer, OAuth2Request  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6749 import ClientMixin  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6750 import BearerTokenGenerator  # type: ignore[import-untyped]
+from authlib.oauth2 import AuthorizationServer, OAuth2Request
+from authlib.oauth2.rfc6749 import ClientMixin
+from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
