@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,7 +35,7 @@ EXAMPLE_QUERIES: list[tuple[str, str]] = [
 }""",
     ),
     (
-        "Cooperatives across networks, then their big suppliers' partnerships",
+        "Consumer cooperatives from every network, and the networks themselves",
         """{
   cooperatives(filter: { type: KONSUMEN }, first: 5) {
     edges { node { name type network { code } region { code name } } }
@@ -117,6 +118,6 @@ def _banner(url: str, networks: dict[str, str]) -> None:
     lines += [f"  {code:<10} {base}" for code, base in networks.items()]
     lines += ["", f"GraphiQL: {url}/graphql", "", "Try these queries:"]
     for title, query in EXAMPLE_QUERIES:
-        lines += [f"  # {title}", f"  {query}", ""]
+        lines += [f"  # {title}", textwrap.indent(query, "  "), ""]
     lines.append("Ctrl-C stops the hub and the networks.")
     print("\n".join(lines), flush=True)
