@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -58,13 +58,14 @@ async def fan_out(
     call: Callable[[Connector], Awaitable[T]],
     *,
     deadline: float,
-    skip: Iterable[str] = (),
+    skip: Mapping[str, str] | None = None,
 ) -> FanOut[T]:
     """Run ``call`` on every connector in parallel, bounded by ``deadline`` seconds.
 
-    Networks named in ``skip`` are not asked (SKIPPED). Outcomes keep the connectors' order.
+    Networks in ``skip`` (code to reason) are not asked: SKIPPED, with the reason as
+    message. Outcomes keep the connectors' order.
     """
-    skipped = set(skip)
+    skipped = dict(skip or {})
     started = time.perf_counter()
     asked = [c for c in connectors if c.code not in skipped]
     tasks = {c.code: asyncio.ensure_future(_timed(c, call, started)) for c in asked}
@@ -78,7 +79,7 @@ async def fan_out(
     for connector in connectors:
         code = connector.code
         if code in skipped:
-            outcomes.append(NetworkOutcome(code, NetworkStatus.SKIPPED, 0.0))
+            outcomes.append(NetworkOutcome(code, NetworkStatus.SKIPPED, 0.0, message=skipped[code]))
             continue
         task = tasks[code]
         if task.cancelled():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -32,7 +32,7 @@ class Federation:
         return tuple(c.code for c in self.connectors)
 
     async def fan_out(
-        self, call: Callable[[Connector], Awaitable[T]], *, skip: Iterable[str] = ()
+        self, call: Callable[[Connector], Awaitable[T]], *, skip: Mapping[str, str] | None = None
     ) -> FanOut[T]:
         """``call`` on every network at once, within the deadline."""
         return await fan_out(self.connectors, call, deadline=self.limits.deadline, skip=skip)

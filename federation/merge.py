@@ -61,7 +61,8 @@ async def merge_page(
     in one batch).
     """
     allowed = set(only) if only is not None else set(federation.codes)
-    skip = {c for c in federation.codes if c not in allowed or c in state.exhausted}
+    skip = {c: "not asked: filtered out" for c in federation.codes if c not in allowed}
+    skip |= {c: "no more results" for c in state.exhausted if c in allowed}
     limit = min(first, federation.limits.max_page_size)
     fan = await federation.fan_out(
         lambda connector: fetch(connector, state.position(connector.code), limit), skip=skip

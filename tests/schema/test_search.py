@@ -154,3 +154,14 @@ async def test_paging_past_a_failed_network_loses_nothing(
         rest += [e["node"]["id"] for e in data["edges"]]
         after = data["pageInfo"]["endCursor"] if data["pageInfo"]["hasNextPage"] else None
     assert len(seen + rest) == len(set(seen + rest)) == 450
+
+
+async def test_networks_filtered_out_or_done_are_skipped_with_a_reason(
+    federation: Federation, clean: LiveNetworks
+) -> None:
+    result = await run(federation, PAGE, {"first": 5, "filter": {"networks": ["padi"]}})
+    networks = {n["code"]: n for n in result.data["search"]["networks"]}
+    assert networks["padi"]["status"] == "OK"
+    assert networks["sejuk"]["status"] == networks["tangerang"]["status"] == "SKIPPED"
+    assert networks["sejuk"]["message"] == "not asked: filtered out"
+    assert {e["node"]["network"]["code"] for e in result.data["search"]["edges"]} == {"padi"}
