@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from connectors.records import (
     Capabilities,
     CooperativeQuery,
     CooperativeRecord,
+    OrderRecord,
+    OrderRequest,
     Page,
     ProductQuery,
     ProductRecord,
     SupplierQuery,
     SupplierRecord,
+    TransactionRecord,
 )
 
 
@@ -55,6 +58,31 @@ class Connector(Protocol):
     ) -> Page[CooperativeRecord]: ...
 
     async def get_cooperatives(self, ids: Sequence[str]) -> dict[str, CooperativeRecord]: ...
+
+    async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
+        """Place one sub-order, idempotently by ``request.reference``.
+
+        Placing the same reference again returns the order already placed, never a second
+        one; ``retry`` says an earlier attempt may have landed (a network without an
+        idempotency key is asked for the reference first). A refusal the buyer must act on
+        (stock, minimum, unknown product) is ``NetworkRejected``.
+        """
+        ...
+
+    async def find_order(self, reference: str) -> OrderRecord | None:
+        """The order placed with ``reference``, or None when none was: never places one."""
+        ...
+
+    async def get_order(self, order_id: str) -> OrderRecord | None: ...
+
+    async def cancel_order(self, order_id: str) -> OrderRecord:
+        """Cancel; cancelling a cancelled order is no error. Too late (shipped) is
+        ``NetworkRejected`` with status 409."""
+        ...
+
+    def transactions(self, cooperative_id: str) -> AsyncIterator[TransactionRecord] | None:
+        """A live stream of a cooperative's transactions, or None if the network has none."""
+        ...
 
     async def health(self) -> None:
         """Return when the network answers; raise a ConnectorError when it does not."""

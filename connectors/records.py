@@ -133,3 +133,69 @@ class Capabilities:
     supplier_filters: frozenset[str] = field(default_factory=frozenset)
     cooperative_filters: frozenset[str] = field(default_factory=frozenset)
     max_page_size: int = 100
+
+
+class OrderStatus(StrEnum):
+    """A network order's life: every network's own names map onto these."""
+
+    CREATED = "CREATED"
+    CONFIRMED = "CONFIRMED"
+    SHIPPED = "SHIPPED"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """Who the hub orders for: networks know only their own members, so it says."""
+
+    name: str
+    organization_id: str  # the buyer's global ID in the hub
+    home_network: str
+    delivery_region_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineRequest:
+    product_id: str  # the network's own product id
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """One sub-order: ``reference`` is unique per sub-order and makes placing idempotent."""
+
+    reference: str
+    buyer: Buyer
+    lines: tuple[OrderLineRequest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineRecord:
+    product_id: str
+    quantity: int
+    unit_price: int  # rupiah, as the network charged it
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    network: str
+    id: str  # the network's own order id
+    reference: str
+    status: OrderStatus
+    lines: tuple[OrderLineRecord, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRecord:
+    """A money movement at a cooperative, as a network streams it."""
+
+    network: str
+    id: str
+    cooperative_id: str | None
+    kind: str  # the network's own kind, e.g. "purchase", "bill_payment", "order_created"
+    amount: int
+    description: str
+    occurred_at: str  # ISO 8601
