@@ -21,7 +21,9 @@ def main() -> None:
         help="which benchmark to run (default: all)",
     )
     parser.add_argument(
-        "--repeats", type=int, default=3, help="runs of each measurement; the median is printed"
+        "--repeats",
+        type=int,
+        help="runs of each measurement, the median printed (default: seeding 3, federation 1)",
     )
     seed = parser.add_argument_group("seeding")
     seed.add_argument("--sizes", type=_ints, default=(10_000, 100_000), help="products per run")
@@ -32,14 +34,14 @@ def main() -> None:
     fed.add_argument("--products", type=int, default=2_000, help="products per network")
     args = parser.parse_args()
     if args.which in ("all", "seeding"):
-        seeding.run(args.sizes, args.repeats)
+        seeding.run(args.sizes, args.repeats or 3)
     if args.which in ("all", "federation"):
         federation.run(
             federation.FederationOptions(
                 latencies_ms=args.latencies,
                 clients=args.clients,
                 requests=args.requests,
-                repeats=args.repeats,
+                repeats=args.repeats or 1,
                 products=args.products,
             )
         )

@@ -84,7 +84,8 @@ class FederationOptions:
     latencies_ms: tuple[int, ...] = (20, 40, 60)
     clients: tuple[int, ...] = (32, 128)
     requests: int = 600
-    repeats: int = 3
+    # One run per cell keeps the whole benchmark near 3 minutes on 2 cores; 3 take ~7.
+    repeats: int = 1
     products: int = 2_000
     seed: int = 2026
 
@@ -207,12 +208,12 @@ class DirectFanOut:
         )
 
     async def _sejuk(self) -> bool:
-        params = {"q": SEARCH_TEXT, "per_halaman": PAGE_SIZE}
+        params: dict[str, str | int] = {"q": SEARCH_TEXT, "per_halaman": PAGE_SIZE}
         response = await self.sejuk.get("/api/v1/produk", params=params)
         return response.status_code == 200 and isinstance(response.json()["data"], list)
 
     async def _tangerang(self) -> bool:
-        params = {"q": SEARCH_TEXT, "limit": PAGE_SIZE}
+        params: dict[str, str | int] = {"q": SEARCH_TEXT, "limit": PAGE_SIZE}
         response = await self.tangerang.get("/v2/catalog/items", params=params)
         return response.status_code == 200 and isinstance(response.json(), dict)
 
@@ -387,6 +388,7 @@ def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], 
 
 def print_table(cells: list[Cell], options: FederationOptions, wall: float) -> None:
     """The figures: one row per latency and client count."""
+    runs = "one run" if options.repeats == 1 else f"median of {options.repeats} runs"
     print()
     print(
         f"federation: search {SEARCH_TEXT!r} first {PAGE_SIZE}, hub vs direct fan-out "
@@ -410,9 +412,10 @@ def print_table(cells: list[Cell], options: FederationOptions, wall: float) -> N
         "ratio = hub req/s / baseline req/s. Targets: overhead <= 5 ms, ratio >= 0.5x."
     )
     print(
-        f"each figure: median of {options.repeats} runs of {options.requests} requests "
-        f"after a warm-up of 2 x clients requests; {options.products:,} products per network; "
-        "errors = failed requests hub/baseline over all runs of the cell."
+        f"each figure: {runs} of {options.requests} requests after a warm-up of 2 x clients "
+        f"requests; {options.products:,} products per network. errors: failed requests "
+        "hub/baseline (not 200, GraphQL errors, or a network not OK, e.g. past the hub's "
+        "deadline)."
     )
     print(
         f"machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "

@@ -2,7 +2,8 @@
 
     HubError
     ├── InputError        the request itself is wrong (BAD_USER_INPUT)
-    └── NotFoundError     a well-formed id that names nothing (NOT_FOUND)
+    ├── NotFoundError     a well-formed id that names nothing (NOT_FOUND)
+    └── ConflictError     contradicts what the hub holds, e.g. a reused key (CONFLICT)
 
 Network failures stay ``connectors.errors.ConnectorError``. The schema layer maps both
 trees to ``extensions.code`` in one place (``schema/errors.py``).
@@ -23,3 +24,7 @@ class InputError(HubError):
 
 class NotFoundError(HubError):
     pass
+
+
+class ConflictError(HubError):
+    """The request contradicts what the hub already holds (CONFLICT)."""

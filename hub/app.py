@@ -10,17 +10,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 import httpx
 import strawberry
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from connectors.base import Connector
 from connectors.registry import build_connector
 from federation.hub import Federation, FederationLimits
+from federation.orders.database import connect
+from federation.orders.service import OrderService
+from federation.orders.store import OrderStore
+from federation.orders.worker import running
+from hub.database import upgrade
 from hub.health import healthz, readyz
 from hub.http import GraphQLEndpoint
 from hub.settings import Settings
+from hub.websocket import SubscriptionEndpoint
 
 
 def create_app(
@@ -56,15 +63,23 @@ def create_app(
             await Federation(connectors).aclose()  # the ones already built
             raise
         federation = Federation(connectors, limits)
+        if settings.migrate_on_start:
+            await anyio.to_thread.run_sync(upgrade, settings.database_url)
+        engine = connect(settings.database_url)
+        orders = OrderService(OrderStore(engine), federation)
         app.state.federation = federation
+        app.state.orders = orders
         try:
-            yield
+            async with running(orders.worker):
+                yield
         finally:
             await federation.aclose()
+            await engine.dispose()
 
     app = Starlette(
         routes=[
             Route("/graphql", endpoint),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(schema)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],

@@ -22,6 +22,10 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
 
+    db = commands.add_parser("db", help="the hub's database")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: migrate to the latest schema")
+    db.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
+
     demo = commands.add_parser("demo", help="start the reference networks and the hub over them")
     demo.add_argument("--host", default="127.0.0.1", help="hub address (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8000, help="hub port (default 8000; 0 = free)")
@@ -51,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
+    if args.command == "db":
+        from hub.database import upgrade
+
+        upgrade(settings.database_url)
+        print(f"hub db: {settings.database_url} is up to date", flush=True)
+        return 0
     from hub.demo import DemoOptions, run_demo
 
     options = DemoOptions(

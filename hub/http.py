@@ -130,7 +130,8 @@ class GraphQLEndpoint:
     async def _execute(
         self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
     ) -> ExecutionResult:
-        context = Context(request.app.state.federation, request)
+        state = request.app.state
+        context = Context(state.federation, request, orders_service=state.orders)
         try:
             return await self.schema.execute(
                 params.query,

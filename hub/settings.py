@@ -16,6 +16,7 @@ TOML key                   environment variable                 default
 ``network_timeout``        ``HUB_NETWORK_TIMEOUT``              ``2.0`` s (each request)
 ``max_page_size``          ``HUB_MAX_PAGE_SIZE``                ``100``
 ``max_body_bytes``         ``HUB_MAX_BODY_BYTES``               ``1048576``
+``migrate_on_start``       ``HUB_MIGRATE_ON_START``             ``true``
 ``[[networks]]``           ``HUB_NETWORK_<CODE>_URL``,          the three reference networks
                            ``HUB_NETWORK_<CODE>_<CREDENTIAL>``
 =========================  ===================================  ============================
@@ -97,6 +98,9 @@ class Settings:
     network_timeout: float = 2.0
     max_page_size: int = 100
     max_body_bytes: int = 1_048_576
+    # Bring the database schema up to date when the hub starts (``hub db upgrade`` does it
+    # by hand); off when several replicas start at once and a release step migrates.
+    migrate_on_start: bool = True
     networks: tuple[NetworkSettings, ...] = field(default_factory=reference_networks)
 
     @property
@@ -128,7 +132,8 @@ class Settings:
 
 
 _SCALARS = ("database_url", "host", "port", "environment", "graphiql", "deadline",
-            "network_timeout", "max_page_size", "max_body_bytes")  # fmt: skip
+            "network_timeout", "max_page_size", "max_body_bytes",
+            "migrate_on_start")  # fmt: skip
 
 
 def load_settings(
@@ -193,6 +198,7 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "network_timeout": (float, "a number of seconds"),
     "max_page_size": (int, "an integer"),
     "max_body_bytes": (int, "an integer number of bytes"),
+    "migrate_on_start": (_parse_bool, "true or false"),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from federation.fanout import NetworkOutcome
 from federation.hub import Federation
 from federation.loaders import Loaders
+from federation.orders.service import OrderService
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,18 @@ class Context:
 
     federation: Federation
     request: Any = None
+    orders_service: OrderService | None = None
     loaders: Loaders = field(init=False)
     failures: list[NetworkFailure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.federation)
+
+    @property
+    def orders(self) -> OrderService:
+        if self.orders_service is None:
+            raise RuntimeError("this hub runs without an order database")
+        return self.orders_service
 
     def report(
         self, path: tuple[str | int, ...], outcomes: tuple[NetworkOutcome[Any], ...]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from connectors.records import CooperativeRecord, ProductRecord, SupplierRecord
 from federation.errors import InputError
+from federation.orders.model import Order
 from resolvers.context import Context
 
-Found = ProductRecord | SupplierRecord | CooperativeRecord | str | None
+Found = ProductRecord | SupplierRecord | CooperativeRecord | Order | str | None
 
 
 async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Found:
@@ -18,6 +19,8 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
         return listings[0] if listings else None
     if type_name == "Network" and len(parts) == 1:
         return parts[0] if parts[0] in federation.by_code else None
+    if type_name == "Order" and len(parts) == 1:
+        return await context.orders.store.load(parts[0])
     if len(parts) != 2:
         raise InputError(f"a {type_name} ID holds a network and an id")
     network, native_id = parts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -14,9 +15,12 @@ from strawberry.types import Info
 from connectors.records import CertificationKind as Kind
 from connectors.records import CooperativeRecord, ProductRecord
 from federation.errors import InputError
+from federation.orders.model import Order as OrderRecord
+from federation.orders.model import OrderState
 from federation.ranking import ProductSort as Sort
-from resolvers import catalog, cooperatives, nodes, suppliers
+from resolvers import catalog, cooperatives, nodes, orders, suppliers
 from resolvers.context import Context
+from resolvers.ids import from_global_id
 from resolvers.paging import PageResult
 from schema.catalog import (
     Product,
@@ -29,9 +33,16 @@ from schema.catalog import (
 from schema.common import NetworkResult, PageInfo
 from schema.cooperatives import Cooperative, CooperativeEdge, CooperativeFilter
 from schema.errors import ErrorCodes
-from schema.ids import from_global_id
 from schema.networks import Network
 from schema.node import Node
+from schema.orders import (
+    Order,
+    OrderConnection,
+    OrderEdge,
+    OrderFilter,
+    PlaceOrderInput,
+    Transaction,
+)
 from schema.scalars import SCALARS
 from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, to_scale
 
@@ -174,6 +185,44 @@ class Query:
             networks=_networks(result),
         )
 
+    @strawberry.field(description="One order by its global ID; null when there is none.")
+    async def order(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="An Order's global ID.")],
+    ) -> Order | None:
+        found = await orders.order(info.context, id)
+        return Order.of(found) if found is not None else None
+
+    @strawberry.field(description="Orders, newest first.")
+    async def orders(
+        self,
+        info: Info[Context, None],
+        filter: Annotated[
+            OrderFilter | None, strawberry.argument(description="Conditions that must all hold.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> OrderConnection:
+        f = filter or OrderFilter()
+        page = await orders.orders(
+            info.context,
+            buyer_id=f.buyer_id,
+            status=OrderState(f.status.value) if f.status else None,
+            first=first,
+            after=after,
+        )
+        edges = [OrderEdge(node=Order.of(o), cursor=orders.order_cursor(o)) for o in page.orders]
+        return OrderConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.started_after,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
     @strawberry.field(description="Anything by its global ID; null when it no longer exists.")
     async def node(
         self,
@@ -196,11 +245,72 @@ class Query:
         return [_wrap(f) for f in found]
 
 
+@strawberry.type(description="Change the federated graph.")
+class Mutation:
+    @strawberry.mutation(
+        description="Order from suppliers in any networks at once. The hub places one "
+        "sub-order per network and confirms them all, or cancels the ones placed and reports "
+        "FAILED with the reason. The same idempotencyKey always returns the same order."
+    )
+    async def place_order(
+        self,
+        info: Info[Context, None],
+        input: Annotated[PlaceOrderInput, strawberry.argument(description="The order.")],
+    ) -> Order:
+        placed = await orders.place_order(
+            info.context,
+            buyer_id=input.buyer_id,
+            lines=[orders.LineInput(line.product_id, line.quantity) for line in input.lines],
+            delivery_region_code=input.delivery_region_code,
+            idempotency_key=input.idempotency_key,
+        )
+        return Order.of(placed)
+
+    @strawberry.mutation(
+        description="Cancel a confirmed order at every network; CONFLICT when a network "
+        "has shipped it already."
+    )
+    async def cancel_order(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="An Order's global ID.")],
+    ) -> Order:
+        return Order.of(await orders.cancel_order(info.context, id))
+
+
+@strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
+class Subscription:
+    @strawberry.subscription(description="The order now, then every time it changes.")
+    async def order_updates(
+        self,
+        info: Info[Context, None],
+        order_id: Annotated[strawberry.ID, strawberry.argument(description="An Order's ID.")],
+    ) -> AsyncIterator[Order]:
+        async for order in orders.order_updates(info.context, order_id):
+            yield Order.of(order)
+
+    @strawberry.subscription(
+        description="A cooperative's transactions as they happen: its network's live stream "
+        "(Tangerang) and the hub's own order events for it."
+    )
+    async def transactions(
+        self,
+        info: Info[Context, None],
+        cooperative_id: Annotated[
+            strawberry.ID, strawberry.argument(description="A Cooperative's global ID.")
+        ],
+    ) -> AsyncIterator[Transaction]:
+        async for record in orders.transactions(info.context, cooperative_id):
+            yield Transaction.of(record)
+
+
 def _wrap(found: nodes.Found) -> Node | None:
     if found is None:
         return None
     if isinstance(found, str):
         return Network.of(found)
+    if isinstance(found, OrderRecord):
+        return Order.of(found)
     if isinstance(found, ProductRecord):
         return Product.of(found)
     if isinstance(found, CooperativeRecord):
@@ -217,7 +327,9 @@ def build_schema() -> strawberry.Schema:
     """The hub's public GraphQL schema."""
     return HubSchema(
         query=Query,
-        types=[Product, Supplier, Cooperative, Network],
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[Product, Supplier, Cooperative, Network, Order],
         extensions=[
             ErrorCodes,
             lambda: ParserCache(maxsize=512),

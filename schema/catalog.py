@@ -12,8 +12,8 @@ from strawberry.types import Info
 from connectors.records import ProductRecord
 from networks.common.catalog import CATEGORY_BY_SLUG
 from resolvers.context import Context
+from resolvers.ids import to_global_id
 from schema.common import FacetValue, Money, NetworkResult, PageInfo, Region
-from schema.ids import to_global_id
 from schema.networks import NAMES, Network
 from schema.node import Node
 from schema.suppliers import CertificationKind, Supplier

@@ -7,8 +7,8 @@ from enum import Enum
 import strawberry
 
 from connectors.records import CooperativeRecord
+from resolvers.ids import to_global_id
 from schema.common import Region
-from schema.ids import to_global_id
 from schema.networks import Network
 from schema.node import Node
 

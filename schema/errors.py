@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from connectors.errors import ConnectorError, NetworkRateLimited
-from federation.errors import InputError, NotFoundError
+from federation.errors import ConflictError, InputError, NotFoundError
 from resolvers.context import Context
 
 log = logging.getLogger("hub.errors")
@@ -29,6 +29,8 @@ def code_for(error: GraphQLError) -> str:
         return "BAD_USER_INPUT"
     if isinstance(original, NotFoundError):
         return "NOT_FOUND"
+    if isinstance(original, ConflictError):
+        return "CONFLICT"
     if isinstance(original, NetworkRateLimited):
         return "RATE_LIMITED"
     if isinstance(original, ConnectorError):

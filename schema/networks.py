@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.ids import to_global_id
+from resolvers.ids import to_global_id
 from schema.node import Node
 
 NAMES = {

@@ -11,9 +11,9 @@ from connectors.records import CertificationKind as Kind
 from connectors.records import Scale as ScaleValue
 from connectors.records import SupplierRecord
 from resolvers.context import Context
+from resolvers.ids import to_global_id
 from schema.common import Region
 from schema.cooperatives import Cooperative
-from schema.ids import to_global_id
 from schema.networks import Network
 from schema.node import Node
 

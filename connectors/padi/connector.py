@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -21,16 +21,20 @@ from connectors.padi.native import (
     NativeProduct,
     NativeUmkm,
 )
+from connectors.padi.orders import PadiOrders
 from connectors.padi.paging import offset_of, pages_for, window
 from connectors.records import (
     Capabilities,
     CooperativeQuery,
     CooperativeRecord,
+    OrderRecord,
+    OrderRequest,
     Page,
     ProductQuery,
     ProductRecord,
     SupplierQuery,
     SupplierRecord,
+    TransactionRecord,
 )
 from connectors.registry import ConnectorConfig
 
@@ -61,6 +65,7 @@ class PadiConnector:
         self._graphql = GraphQLClient(
             self._http, config.credentials["client_id"], config.credentials["client_secret"]
         )
+        self._orders = PadiOrders(config.code, self._graphql)
 
     @property
     def code(self) -> str:
@@ -121,6 +126,27 @@ class PadiConnector:
         """Koperasi by id, one ``cooperativesByIds`` call per 100 ids."""
         found = await self._batch(queries.COOPERATIVES_BY_ID, ids)
         return {c.id: c.record(self._code) for c in found}
+
+    async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
+        """A purchase order with ``clientReference``: PaDi itself answers a repeat (retry
+        or not) with the order already placed, so no look-up comes first."""
+        return await self._orders.place(request)
+
+    async def find_order(self, reference: str) -> OrderRecord | None:
+        """The purchase order with ``clientReference`` ``reference``, or None."""
+        return await self._orders.find(reference)
+
+    async def get_order(self, order_id: str) -> OrderRecord | None:
+        """The hub's purchase order ``order_id`` (``PO-…``), or None."""
+        return await self._orders.get(order_id)
+
+    async def cancel_order(self, order_id: str) -> OrderRecord:
+        """Cancel before shipping; a cancelled order is returned as it is."""
+        return await self._orders.cancel(order_id)
+
+    def transactions(self, cooperative_id: str) -> AsyncIterator[TransactionRecord] | None:
+        """PaDi streams no transactions."""
+        return None
 
     async def health(self) -> None:
         """An authenticated no-op query: token, GraphQL and rate limit all answer."""

@@ -29,8 +29,30 @@ INTERNAL = "INTERNAL"
 DEFAULT_BACKOFF_SECONDS = 1.0
 
 
+# PaDi's codes as HTTP would say them: a conflict with the network's state, or bad input.
+STATUS_OF_CODE: dict[str, int] = {
+    "INVALID_INPUT": 422,
+    "NOT_FOUND": 404,
+    "DUPLICATE_REFERENCE": 409,
+    "INVALID_STATE": 409,
+    "OUT_OF_STOCK": 409,
+}
+
+
+class PadiRejected(NetworkRejected):
+    """PaDi refused an operation: its first error's code and details, for callers to read."""
+
+    def __init__(
+        self, network: str, message: str, code: str, details: list[dict[str, Any]]
+    ) -> None:
+        super().__init__(network, message, STATUS_OF_CODE.get(code, 400))
+        self.code = code
+        self.details = details
+
+
 class _Extensions(BaseModel):
     code: str = "UNKNOWN"
+    details: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class _Error(BaseModel):
@@ -96,4 +118,5 @@ def _failure(network: str, errors: list[_Error]) -> ConnectorError:
     message = "; ".join(f"{e.extensions.code}: {e.message}" for e in errors[:3])
     if any(e.extensions.code == INTERNAL for e in errors):
         return NetworkUnavailable(network, message)
-    return NetworkRejected(network, message, 400)
+    first = errors[0].extensions
+    return PadiRejected(network, message, first.code, first.details)

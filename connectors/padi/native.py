@@ -11,6 +11,10 @@ from connectors.records import (
     Certification,
     CertificationKind,
     CooperativeRecord,
+    OrderLineRecord,
+    OrderRecord,
+    OrderRequest,
+    OrderStatus,
     ProductRecord,
     Scale,
     SupplierRecord,
@@ -20,6 +24,7 @@ T = TypeVar("T")
 
 PadiScale = Literal["MIKRO", "KECIL", "MENENGAH", "BESAR"]
 PadiCertification = Literal["HALAL", "SNI", "PIRT", "BPOM"]
+PadiOrderStatus = Literal["CREATED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]
 PadiCooperativeType = Literal["KONSUMEN", "PRODUSEN", "SERBA_USAHA", "SIMPAN_PINJAM", "PESANTREN"]
 
 
@@ -117,3 +122,88 @@ class NativeCooperative(Native):
             region_code=self.region_code,
             member_count=self.member_count,
         )
+
+
+class NativeInput(Native):
+    """An input PaDi is sent: built from Python names, sent with PaDi's camelCase ones."""
+
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
+
+
+class NativeBuyerInput(NativeInput):
+    name: str
+    organization_id: str
+    home_network: str
+    delivery_region_code: str
+
+
+class NativeOrderLineInput(NativeInput):
+    product_id: str
+    quantity: int
+
+
+class NativePurchaseOrderInput(NativeInput):
+    """``CreatePurchaseOrderInput``: ``clientReference`` makes placing idempotent."""
+
+    client_reference: str
+    buyer: NativeBuyerInput
+    lines: list[NativeOrderLineInput]
+
+    @classmethod
+    def of(cls, request: OrderRequest) -> NativePurchaseOrderInput:
+        buyer = request.buyer
+        return cls(
+            client_reference=request.reference,
+            buyer=NativeBuyerInput(
+                name=buyer.name,
+                organization_id=buyer.organization_id,
+                home_network=buyer.home_network,
+                delivery_region_code=buyer.delivery_region_code,
+            ),
+            lines=[
+                NativeOrderLineInput(product_id=x.product_id, quantity=x.quantity)
+                for x in request.lines
+            ],
+        )
+
+    def variables(self) -> dict[str, object]:
+        return {"input": self.model_dump(by_alias=True)}
+
+
+class NativeOrderLine(Native):
+    line_no: int
+    product_id: str | None  # None on lines of an awarded RFQ, which name no product
+    quantity: int
+    unit_price: int  # Rupiah
+    amount: int
+
+
+class NativePurchaseOrder(Native):
+    id: str
+    client_reference: str | None
+    status: PadiOrderStatus
+    lines: list[NativeOrderLine]
+    total: int
+
+    def record(self, network: str) -> OrderRecord:
+        """PaDi's statuses are the canonical ones; lines in PaDi's ``lineNo`` order."""
+        return OrderRecord(
+            network=network,
+            id=self.id,
+            reference=self.client_reference or "",
+            status=OrderStatus(self.status),
+            lines=tuple(
+                OrderLineRecord(
+                    product_id=line.product_id or "",
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    amount=line.amount,
+                )
+                for line in sorted(self.lines, key=_line_no)
+            ),
+            total=self.total,
+        )
+
+
+def _line_no(line: NativeOrderLine) -> int:
+    return line.line_no

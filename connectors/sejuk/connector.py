@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
@@ -15,11 +15,14 @@ from connectors.records import (
     Capabilities,
     CooperativeQuery,
     CooperativeRecord,
+    OrderRecord,
+    OrderRequest,
     Page,
     ProductQuery,
     ProductRecord,
     SupplierQuery,
     SupplierRecord,
+    TransactionRecord,
 )
 from connectors.registry import ConnectorConfig
 from connectors.sejuk import mapping
@@ -30,6 +33,7 @@ from connectors.sejuk.native import (
     Halaman,
     Pemasok,
 )
+from connectors.sejuk.orders import SejukOrders
 from connectors.sejuk.paging import MAX_PAGE, Window, decode, page, plan
 from connectors.sejuk.query import (
     COOPERATIVE_FILTERS,
@@ -72,6 +76,7 @@ class SejukConnector:
             headers={"X-API-Key": api_key},
             transport=transport,
         )
+        self._orders = SejukOrders(config.code, self._client)
 
     @property
     def code(self) -> str:
@@ -133,6 +138,26 @@ class SejukConnector:
         """The cooperatives among ``ids`` that SEJUK knows."""
         rows = await self._batch(KOPERASI, KOPERASI_PAGE, "id", native_ids(ids))
         return {str(k.id): mapping.cooperative(self._code, k) for k in rows}
+
+    async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
+        """Place with a unique ``referensi_klien``; a retry looks the reference up first."""
+        return await self._orders.place(request, retry=retry)
+
+    async def find_order(self, reference: str) -> OrderRecord | None:
+        """The order placed with ``reference`` (SEJUK's ``?referensi_klien=``), or None."""
+        return await self._orders.find(reference)
+
+    async def get_order(self, order_id: str) -> OrderRecord | None:
+        """The hub's order ``order_id`` at SEJUK, or None."""
+        return await self._orders.get(order_id)
+
+    async def cancel_order(self, order_id: str) -> OrderRecord:
+        """Cancel an order not yet shipped; a cancelled one is returned as it is."""
+        return await self._orders.cancel(order_id)
+
+    def transactions(self, cooperative_id: str) -> AsyncIterator[TransactionRecord] | None:
+        """SEJUK streams no transactions."""
+        return None
 
     async def health(self) -> None:
         """Read one cooperative: needs the API key accepted and SEJUK's database up."""

@@ -6,12 +6,34 @@ from connectors.records import (
     Certification,
     CertificationKind,
     CooperativeRecord,
+    OrderLineRecord,
+    OrderRecord,
+    OrderRequest,
+    OrderStatus,
     PriceTier,
     ProductRecord,
     Scale,
     SupplierRecord,
 )
-from connectors.sejuk.native import HargaGrosir, Koperasi, Pemasok, Produk
+from connectors.sejuk.native import (
+    BarisMasuk,
+    HargaGrosir,
+    Koperasi,
+    Pemasok,
+    Pembeli,
+    Pesanan,
+    PesananMasuk,
+    Produk,
+    StatusPesanan,
+)
+
+ORDER_STATUS: dict[StatusPesanan, OrderStatus] = {
+    "dibuat": OrderStatus.CREATED,
+    "dikonfirmasi": OrderStatus.CONFIRMED,
+    "dikirim": OrderStatus.SHIPPED,
+    "diterima": OrderStatus.DELIVERED,
+    "dibatalkan": OrderStatus.CANCELLED,
+}
 
 
 def product(network: str, p: Produk) -> ProductRecord:
@@ -60,6 +82,44 @@ def cooperative(network: str, k: Koperasi) -> CooperativeRecord:
         region_code=k.kode_wilayah,
         member_count=k.jumlah_anggota,
         address=k.alamat,
+    )
+
+
+def pesanan_masuk(request: OrderRequest, produk_ids: list[int]) -> PesananMasuk:
+    """The order SEJUK is asked for: ``produk_ids`` are the lines' ids as SEJUK's integers."""
+    buyer = request.buyer
+    return PesananMasuk(
+        referensi_klien=request.reference,
+        pembeli=Pembeli(
+            nama=buyer.name,
+            organisasi_id=buyer.organization_id,
+            jaringan_asal=buyer.home_network,
+            kode_wilayah_kirim=buyer.delivery_region_code,
+        ),
+        baris=[
+            BarisMasuk(produk_id=pid, jumlah=line.quantity)
+            for pid, line in zip(produk_ids, request.lines, strict=True)
+        ],
+    )
+
+
+def order(network: str, p: Pesanan) -> OrderRecord:
+    """An order with each line at the (wholesale) unit price SEJUK charged."""
+    return OrderRecord(
+        network=network,
+        id=str(p.id),
+        reference=p.referensi_klien,
+        status=ORDER_STATUS[p.status],
+        lines=tuple(
+            OrderLineRecord(
+                product_id=str(b.produk_id),
+                quantity=b.jumlah,
+                unit_price=b.harga_satuan,
+                amount=b.subtotal,
+            )
+            for b in p.baris
+        ),
+        total=p.total,
     )
 
 

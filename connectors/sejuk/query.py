@@ -78,6 +78,11 @@ def native_ids(ids: Sequence[str]) -> list[str]:
     return sorted({i for i in ids if _ID.fullmatch(i)}, key=int)
 
 
+def native_id(value: str) -> int | None:
+    """``value`` as a SEJUK id, or None when SEJUK cannot have anything by that id."""
+    return int(value) if _ID.fullmatch(value) else None
+
+
 def native_nibs(nibs: Sequence[str]) -> list[str]:
     """The distinct well-formed (13-digit) NIBs."""
     return sorted({n for n in nibs if _NIB.fullmatch(n)})

@@ -1,4 +1,4 @@
-"""The Tangerang connector: signed requests, cursor positions, batch lookups."""
+"""The Tangerang connector: signed requests, cursor positions, batch lookups, orders, stream."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from connectors.errors import NetworkRejected
+from connectors.errors import NetworkProtocolError, NetworkRejected
 from connectors.http import JsonClient, parse
 from connectors.records import (
     Capabilities,
     CooperativeQuery,
     CooperativeRecord,
+    OrderRecord,
+    OrderRequest,
     Page,
     ProductQuery,
     ProductRecord,
@@ -36,36 +38,54 @@ from connectors.tangerang.native import (
     ITEM_PAGE,
     MERCHANT_BATCH,
     MERCHANT_PAGE,
+    ORDER,
+    ORDER_PAGE,
     Native,
     NativeBatch,
     NativePage,
     cooperative_record,
+    order_record,
     product_record,
     supplier_record,
 )
+from connectors.tangerang.orders import IDEMPOTENCY_HEADER, is_order_id, order_body, refusal
 from connectors.tangerang.signing import HmacAuth
+from connectors.tangerang.stream import StreamPolicy, TransactionStream
 
 Record = TypeVar("Record")
 
 
 class TangerangConnector:
-    """Tangerang's catalog items, merchants and cooperatives as canonical records."""
+    """Tangerang's catalog items, merchants, cooperatives, orders and transactions.
+
+    Live transaction streams use a client of their own, with a connect timeout but no read
+    timeout (a stream is quiet between events); ``stream_policy`` says how they reconnect.
+    """
 
     def __init__(
-        self, config: ConnectorConfig, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        config: ConnectorConfig,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        stream_policy: StreamPolicy | None = None,
     ) -> None:
         client_id = config.credentials.get("client_id")
         secret = config.credentials.get("secret")
         if not client_id or not secret:
             raise ValueError(f"{config.code}: credentials need a client_id and a secret")
         self._code = config.code
+        self._timeout = config.timeout
+        auth = HmacAuth(client_id, secret)
         self._http = JsonClient(
-            config.code,
-            config.base_url,
-            timeout=config.timeout,
-            auth=HmacAuth(client_id, secret),
-            transport=transport,
+            config.code, config.base_url, timeout=config.timeout, auth=auth, transport=transport
         )
+        self._streams = httpx.AsyncClient(
+            base_url=config.base_url,
+            auth=auth,
+            transport=transport,
+            timeout=httpx.Timeout(config.timeout, read=None),
+        )
+        self._stream_policy = stream_policy or StreamPolicy()
 
     @property
     def code(self) -> str:
@@ -136,14 +156,83 @@ class TangerangConnector:
         )
         return {record.id: record for record in found}
 
+    async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
+        """``POST /v2/orders`` with ``Idempotency-Key: reference``.
+
+        The network answers a repeated key and body with the order it already placed, so a
+        retry is the same request again and ``retry`` needs nothing more. Refusals (unknown
+        item, repeated line, below the minimum: 422; not enough stock: 409; the key reused
+        with another body: 422) are ``NetworkRejected`` with the network's own message.
+        """
+        try:
+            answer = await self._http.request(
+                "POST",
+                "/v2/orders",
+                json=order_body(request),
+                headers={IDEMPOTENCY_HEADER: request.reference},
+            )
+        except NetworkRejected as error:
+            raise refusal(error) from None
+        record = order_record(self._code, parse(self._code, ORDER, answer))
+        if record.reference != request.reference:
+            raise NetworkProtocolError(
+                self._code, f"asked for order {request.reference!r}, got {record.reference!r}"
+            )
+        return record
+
+    async def find_order(self, reference: str) -> OrderRecord | None:
+        """``GET /v2/orders?idempotency_key=``: the order that reference placed, if any."""
+        params = {"idempotency_key": reference, "limit": "1"}
+        answer = await self._http.request("GET", "/v2/orders", params=params)
+        found = parse(self._code, ORDER_PAGE, answer).items
+        return order_record(self._code, found[0]) if found else None
+
+    async def get_order(self, order_id: str) -> OrderRecord | None:
+        """``GET /v2/orders/{id}``; None for an id the network does not know (as ours)."""
+        if not is_order_id(order_id):
+            return None
+        try:
+            answer = await self._http.request("GET", f"/v2/orders/{order_id}")
+        except NetworkRejected as error:
+            if error.status == 404:
+                return None
+            raise
+        return order_record(self._code, parse(self._code, ORDER, answer))
+
+    async def cancel_order(self, order_id: str) -> OrderRecord:
+        """``POST /v2/orders/{id}:cancel``: a cancelled order stays cancelled without error;
+        a shipped or delivered one is ``NetworkRejected`` 409, an unknown id 404."""
+        if not is_order_id(order_id):
+            raise NetworkRejected(self._code, f"no order with id {order_id!r}", 404)
+        try:
+            answer = await self._http.request("POST", f"/v2/orders/{order_id}:cancel")
+        except NetworkRejected as error:
+            raise refusal(error) from None
+        return order_record(self._code, parse(self._code, ORDER, answer))
+
+    def transactions(self, cooperative_id: str) -> TransactionStream:
+        """The cooperative's transactions from now on, live (``GET /v2/transactions/stream``).
+
+        Nothing is requested until the first ``anext``; ``aclose()`` the stream when done.
+        An unknown cooperative is ``NetworkRejected`` (404) on that first ``anext``.
+        """
+        return TransactionStream(
+            self._code,
+            self._streams,
+            cooperative_id,
+            open_timeout=self._timeout,
+            policy=self._stream_policy,
+        )
+
     async def health(self) -> None:
         """One signed one-item cooperative page: proves reachability, clock and credentials."""
         answer = await self._http.request("GET", "/v2/cooperatives", params={"limit": "1"})
         parse(self._code, COOPERATIVE_PAGE, answer)
 
     async def aclose(self) -> None:
-        """Close the pooled connections."""
+        """Close the pooled connections; open transaction streams end."""
         await self._http.aclose()
+        await self._streams.aclose()
 
     async def _page(
         self,

@@ -1,4 +1,7 @@
-"""Tangerang's answers as pydantic models, and their canonical records."""
+"""Tangerang's answers as pydantic models, and their canonical records.
+
+Amounts are decimal strings of whole rupiah; one with sen is refused, never rounded.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ from connectors.records import (
     Certification,
     CertificationKind,
     CooperativeRecord,
+    OrderLineRecord,
+    OrderRecord,
+    OrderStatus,
     ProductRecord,
     Scale,
     SupplierRecord,
+    TransactionRecord,
 )
 
 _WHOLE_RUPIAH = re.compile(r"(\d{1,15})(?:\.0{1,2})?")
@@ -127,4 +134,76 @@ def cooperative_record(network: str, coop: NativeCooperative) -> CooperativeReco
         region_code=coop.region_code,
         member_count=coop.member_count,
         address=coop.address,
+    )
+
+
+OrderStatusName = Literal["created", "confirmed", "shipped", "delivered", "cancelled"]
+
+_ORDER_STATUS = {
+    "created": OrderStatus.CREATED,
+    "confirmed": OrderStatus.CONFIRMED,
+    "shipped": OrderStatus.SHIPPED,
+    "delivered": OrderStatus.DELIVERED,
+    "cancelled": OrderStatus.CANCELLED,
+}
+
+
+class NativeOrderLine(BaseModel):
+    item_id: str
+    quantity: int = Field(ge=1)
+    unit_price: Rupiah
+    line_total: Rupiah
+
+
+class NativeOrder(BaseModel):
+    id: str
+    idempotency_key: str
+    status: OrderStatusName
+    lines: list[NativeOrderLine]
+    total: Rupiah
+
+
+class NativeTransaction(BaseModel):
+    id: str
+    seq: int
+    cooperative_id: str | None
+    type: str
+    amount: Rupiah
+    description: str
+    occurred_at: str
+
+
+ORDER = TypeAdapter(NativeOrder)
+ORDER_PAGE = TypeAdapter(NativePage[NativeOrder])
+TRANSACTION = TypeAdapter(NativeTransaction)
+
+
+def order_record(network: str, order: NativeOrder) -> OrderRecord:
+    return OrderRecord(
+        network=network,
+        id=order.id,
+        reference=order.idempotency_key,
+        status=_ORDER_STATUS[order.status],
+        lines=tuple(
+            OrderLineRecord(
+                product_id=line.item_id,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.line_total,
+            )
+            for line in order.lines
+        ),
+        total=order.total,
+    )
+
+
+def transaction_record(network: str, transaction: NativeTransaction) -> TransactionRecord:
+    return TransactionRecord(
+        network=network,
+        id=transaction.id,
+        cooperative_id=transaction.cooperative_id,
+        kind=transaction.type,
+        amount=transaction.amount,
+        description=transaction.description,
+        occurred_at=transaction.occurred_at,
     )

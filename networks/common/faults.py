@@ -33,6 +33,8 @@ class FaultConfig:
     down_seconds: float = 5.0
     malformed_rate: float = 0.0
     slow_stream_ms: float = 0.0
+    # Path prefixes the faults apply to (a partial outage); empty: every path.
+    paths: tuple[str, ...] = ()
 
 
 class FaultUpdate(BaseModel):
@@ -47,6 +49,7 @@ class FaultUpdate(BaseModel):
     down_seconds: float | None = Field(default=None, gt=0, le=3_600)
     malformed_rate: float | None = Field(default=None, ge=0, le=1)
     slow_stream_ms: float | None = Field(default=None, ge=0, le=60_000)
+    paths: tuple[str, ...] | None = None
 
 
 class FaultInjector:
@@ -101,10 +104,15 @@ class FaultMiddleware:
         self.faults = faults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES):
+        config = self.faults.config
+        path: str = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or path.startswith(EXEMPT_PREFIXES)
+            or (config.paths and not path.startswith(config.paths))
+        ):
             await self.app(scope, receive, send)
             return
-        config = self.faults.config
         if config.down:
             await _plain(send, 503, {"error": "service_unavailable"}, [(b"retry-after", b"5")])
             return

@@ -128,6 +128,15 @@ OPERATIONS: list[Operation] = [
         tags=("orders",),
     ),
     Operation(
+        "GET",
+        "/v2/orders",
+        "listOrders",
+        "List your orders (one by its Idempotency-Key)",
+        s.OrderPage,
+        s.OrderQuery,
+        tags=("orders",),
+    ),
+    Operation(
         "GET", "/v2/orders/{id}", "getOrder", "Get one of your orders", s.Order, tags=("orders",)
     ),
     Operation(

@@ -14,12 +14,13 @@ from starlette.routing import Route
 from networks.common.app import database
 from networks.common.db import Database
 from networks.common.errors import ApiError
-from networks.common.http import parse_body
+from networks.common.http import parse_body, parse_query
 from networks.tangerang.broadcast import Broadcaster, Event
 from networks.tangerang.catalog import load_items
 from networks.tangerang.ids import Kind, format_id, parse_id
 from networks.tangerang.ledger import log_item_change, record_transaction
-from networks.tangerang.schemas import Order, OrderCreate
+from networks.tangerang.paging import check_limit
+from networks.tangerang.schemas import Order, OrderCreate, OrderPage, OrderQuery
 from networks.tangerang.tables import cooperatives, items, order_lines, orders
 from networks.tangerang.views import order_view
 from networks.tangerang.web import authenticate, not_found, now_iso, path_id, reply, services
@@ -42,14 +43,21 @@ async def load_order(session: AsyncSession, number: int, client_id: str | None) 
 
 
 async def render_order(session: AsyncSession, row: Any) -> Order:
-    lines = (
-        await session.execute(
-            select(order_lines)
-            .where(order_lines.c.order_id == row.id)
-            .order_by(order_lines.c.line_number)
-        )
-    ).all()
-    return order_view(row, list(lines))
+    (order,) = await render_orders(session, [row])
+    return order
+
+
+async def render_orders(session: AsyncSession, rows: list[Any]) -> list[Order]:
+    """Order rows as API models, with every order's lines read in one query."""
+    lines: dict[int, list[Any]] = {row.id: [] for row in rows}
+    found = await session.execute(
+        select(order_lines)
+        .where(order_lines.c.order_id.in_(list(lines)))
+        .order_by(order_lines.c.order_id, order_lines.c.line_number)
+    )
+    for line in found:
+        lines[line.order_id].append(line)
+    return [order_view(row, lines[row.id]) for row in rows]
 
 
 async def _place(
@@ -188,6 +196,31 @@ async def create_order(request: Request) -> Response:
     return reply(order, 201, headers)
 
 
+async def list_orders(request: Request) -> Response:
+    """GET /v2/orders?idempotency_key=: the client's own orders, oldest first.
+
+    With ``idempotency_key`` it answers which order, if any, that key placed, so a client
+    that lost the answer to a POST can look before it tries again.
+    """
+    client_id = await authenticate(request)
+    query = parse_query(request, OrderQuery)
+    svc = services(request)
+    check_limit(query.limit, svc.settings.max_page_size)
+    after = svc.cursors.decode("orders", query.cursor)
+    stmt = select(orders).where(orders.c.client_id == client_id, orders.c.id > after)
+    if query.idempotency_key is not None:
+        stmt = stmt.where(orders.c.idempotency_key == query.idempotency_key)
+    async with database(request).read() as session:
+        rows = list(
+            (await session.execute(stmt.order_by(orders.c.id).limit(query.limit + 1))).all()
+        )
+        page = await render_orders(session, rows[: query.limit])
+    cursor = None
+    if len(rows) > query.limit:
+        cursor = svc.cursors.encode("orders", rows[query.limit - 1].id)
+    return reply(OrderPage(items=page, next_cursor=cursor))
+
+
 async def get_order(request: Request) -> Response:
     """GET /v2/orders/{id}: only the client's own orders."""
     client_id = await authenticate(request)
@@ -286,6 +319,7 @@ async def advance_open_orders(db: Database, broadcaster: Broadcaster) -> int:
 
 routes = [
     Route("/v2/orders", create_order, methods=["POST"]),
+    Route("/v2/orders", list_orders, methods=["GET"]),
     Route("/v2/orders/{id}:cancel", cancel_order, methods=["POST"]),
     Route("/v2/orders/{id}", get_order, methods=["GET"]),
 ]

@@ -91,6 +91,15 @@ class StreamQuery(Strict):
     cooperative_id: str | None = None
 
 
+class OrderQuery(PageQuery):
+    idempotency_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="only the order placed with this Idempotency-Key (yours, as keys are)",
+    )
+
+
 # Bodies
 
 
@@ -315,6 +324,7 @@ class OrderLine(BaseModel):
 
 class Order(BaseModel):
     id: str
+    idempotency_key: str = Field(description="the Idempotency-Key it was placed with")
     status: OrderStatus
     buyer: Buyer
     lines: list[OrderLine]
@@ -323,3 +333,8 @@ class Order(BaseModel):
     currency: Literal["IDR"] = "IDR"
     created_at: str
     updated_at: str
+
+
+class OrderPage(BaseModel):
+    items: list[Order]
+    next_cursor: str | None

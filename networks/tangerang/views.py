@@ -123,6 +123,7 @@ def transaction_view(row: Any) -> Transaction:
 def order_view(row: Any, lines: list[Any]) -> Order:
     return Order(
         id=format_id(Kind.ORDER, row.id),
+        idempotency_key=row.idempotency_key,
         status=row.status,
         buyer=Buyer(
             name=row.buyer_name,

@@ -6,8 +6,10 @@ grows): a query, a mutation, a field that always fails, and the federation's cod
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -67,14 +69,20 @@ async def serve_hub(
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     schema: strawberry.Schema | None = TEST_SCHEMA,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A hub app started in process and a client for it."""
-    app = create_app(settings, transports=transports, schema=schema)
+    """A hub app started in process, on a database of its own, and a client for it."""
+    app = create_app(private_database(settings), transports=transports, schema=schema)
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://hub") as client,
     ):
         yield client
+
+
+def private_database(settings: Settings) -> Settings:
+    """``settings`` on a fresh SQLite file in a temporary folder."""
+    folder = tempfile.mkdtemp(prefix="hub-test-")
+    return replace(settings, database_url=f"sqlite+aiosqlite:///{folder}/hub.sqlite3")
 
 
 @pytest.fixture

@@ -103,9 +103,10 @@ class ClosingTransport(httpx.ASGITransport):
 
 async def test_lifespan_builds_and_closes_the_connectors(networks: dict[str, Starlette]) -> None:
     from hub.app import create_app
+    from tests.hub.conftest import private_database
 
     transports = {code: ClosingTransport(app=app) for code, app in networks.items()}
-    app = create_app(load_settings({}), transports=transports)
+    app = create_app(private_database(load_settings({})), transports=transports)
     async with app.router.lifespan_context(app):
         assert app.state.federation.codes == ("sejuk", "tangerang", "padi")
         assert not any(t.closed for t in transports.values())

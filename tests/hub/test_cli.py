@@ -74,7 +74,8 @@ def test_demo_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         "--sejuk-port", "0", "--tangerang-port", "0", "--padi-port", "0",
         "--data-dir", str(tmp_path), "--products", "60",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    database = f"sqlite+aiosqlite:///{tmp_path}/hub.sqlite3"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HUB_DATABASE_URL": database}
     process = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )

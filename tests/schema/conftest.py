@@ -10,9 +10,10 @@ import pytest_asyncio
 import strawberry
 
 from federation.hub import Federation
+from federation.orders.service import OrderService
 from resolvers.context import Context
 from schema import build_schema
-from tests.support.live import LiveNetworks, federation_over, live_networks
+from tests.support.live import LiveNetworks, federation_over, live_networks, order_service
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -36,11 +37,25 @@ async def clean(networks: LiveNetworks) -> AsyncIterator[LiveNetworks]:
     await networks.clear_faults()
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def orders(
+    federation: Federation, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[OrderService]:
+    """Orders over the live networks, on a migrated SQLite file of this module's own."""
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('hub')}/hub.sqlite3"
+    async with order_service(federation, url) as service:
+        yield service
+
+
 SCHEMA = build_schema()
 
 
 async def run(
-    federation: Federation, query: str, variables: dict[str, Any] | None = None
+    federation: Federation,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    orders: OrderService | None = None,
 ) -> strawberry.types.ExecutionResult:
     """Execute ``query`` the way the HTTP endpoint does, with a fresh context."""
-    return await SCHEMA.execute(query, variable_values=variables, context_value=Context(federation))
+    context = Context(federation, orders_service=orders)
+    return await SCHEMA.execute(query, variable_values=variables, context_value=context)

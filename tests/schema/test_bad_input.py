@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from federation.hub import Federation
-from schema.ids import to_global_id
+from resolvers.ids import to_global_id
 from tests.schema.conftest import run
 from tests.support.live import LiveNetworks
 
@@ -53,7 +53,7 @@ async def test_a_cursor_of_another_query_is_refused(
 
 @pytest.mark.parametrize(
     "bad_id",
-    ["%%%", "bm90LWFuLWlk", to_global_id("Product", "sejuk"), to_global_id("Order", "1")],
+    ["%%%", "bm90LWFuLWlk", to_global_id("Product", "sejuk"), to_global_id("Invoice", "1")],
 )
 async def test_malformed_global_ids(
     federation: Federation, clean: LiveNetworks, bad_id: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from federation.hub import Federation
-from schema.ids import to_global_id
+from resolvers.ids import to_global_id
 from tests.schema.conftest import run
 from tests.support.live import LiveNetworks
 

@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import httpx
 from starlette.applications import Starlette
 
 from connectors.registry import ConnectorConfig, build_connector
 from federation.hub import Federation, FederationLimits
+from federation.orders.database import connect
+from federation.orders.service import OrderService
+from federation.orders.store import OrderStore
+from hub.database import upgrade
 from networks.padi.app import create_app as create_padi
 from networks.padi.settings import PadiSettings
 from networks.sejuk.app import create_app as create_sejuk
@@ -90,3 +95,14 @@ async def federation_over(
         yield federation
     finally:
         await federation.aclose()
+
+
+@asynccontextmanager
+async def order_service(federation: Federation, database_url: str) -> AsyncIterator[OrderService]:
+    """Orders over ``federation`` on a freshly migrated database at ``database_url``."""
+    await anyio.to_thread.run_sync(upgrade, database_url)
+    engine = connect(database_url)
+    try:
+        yield OrderService(OrderStore(engine), federation, retry_after=0.2)
+    finally:
+        await engine.dispose()

@@ -107,3 +107,10 @@ def test_update_changes_only_what_it_names() -> None:
     faults.update(FaultUpdate(error_rate=0.0))
     assert faults.config.latency_ms == 5
     assert faults.config.error_rate == 0
+
+
+async def test_faults_can_hit_some_paths_only(toy_app: Starlette) -> None:
+    async with in_process(toy_app) as client:
+        await client.put("/admin/faults", json={"down": "503", "paths": ["/stream"]}, headers=ADMIN)
+        assert (await client.get("/stream")).status_code == 503
+        assert (await client.get("/things")).status_code == 200

@@ -247,3 +247,38 @@ async def test_order_clock_moves_open_orders(tmp_path: Path, settings: Tangerang
             t["type"] for t in await order_transactions(client) if t["order_id"] == order["id"]
         ]
         assert kinds == ["order_created", "order_confirmed", "order_shipped", "order_delivered"]
+
+
+async def test_lookup_by_idempotency_key(client: httpx.AsyncClient) -> None:
+    first, second = await stocked_items(client, 2)
+    assert (await client.get("/v2/orders", params={"idempotency_key": "lookup-1"})).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
+    placed = (await place(client, order_body((first, first["min_order"])), "lookup-1")).json()
+    assert placed["idempotency_key"] == "lookup-1"
+    await place(client, order_body((second, second["min_order"])), "lookup-2")
+    found = (await client.get("/v2/orders", params={"idempotency_key": "lookup-1"})).json()
+    assert found == {"items": [placed], "next_cursor": None}
+    assert (await client.get(f"/v2/orders/{placed['id']}")).json() == placed
+
+    other = HmacAuth("other-app", "other-secret")
+    hidden = await client.get("/v2/orders", params={"idempotency_key": "lookup-1"}, auth=other)
+    assert hidden.json()["items"] == []
+    assert (await client.get("/v2/orders", auth=other)).json()["items"] == []
+
+    first_page = (await client.get("/v2/orders", params={"limit": 1})).json()
+    assert [o["idempotency_key"] for o in first_page["items"]] == ["lookup-1"]
+    rest = await client.get("/v2/orders", params={"limit": 1, "cursor": first_page["next_cursor"]})
+    assert [o["idempotency_key"] for o in rest.json()["items"]] == ["lookup-2"]
+    assert rest.json()["next_cursor"] is None
+    for params in ({"idempotency_key": ""}, {"limit": "101"}, {"cursor": "nonsense"}):
+        assert (await client.get("/v2/orders", params=params)).status_code == 400, params
+
+
+async def test_openapi_describes_the_lookup(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json", auth=None)).json()
+    listing = document["paths"]["/v2/orders"]["get"]
+    assert {"idempotency_key", "limit", "cursor"} <= {p["name"] for p in listing["parameters"]}
+    order = document["components"]["schemas"]["Order"]
+    assert "idempotency_key" in order["required"]

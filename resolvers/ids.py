@@ -7,7 +7,7 @@ import binascii
 
 from federation.errors import InputError
 
-NODE_TYPES = frozenset({"Product", "Supplier", "Cooperative", "Network"})
+NODE_TYPES = frozenset({"Product", "Supplier", "Cooperative", "Network", "Order"})
 
 
 def to_global_id(type_name: str, *parts: str) -> str:
@@ -25,3 +25,11 @@ def from_global_id(global_id: str) -> tuple[str, tuple[str, ...]]:
     if type_name not in NODE_TYPES or not rest:
         raise InputError(f"{global_id!r} is not an ID this API issued")
     return type_name, tuple(rest.split(":"))
+
+
+def decode_node(global_id: str, expected: str, argument: str) -> tuple[str, ...]:
+    """The parts of a global ID that must name an ``expected``; InputError otherwise."""
+    type_name, parts = from_global_id(global_id)
+    if type_name != expected:
+        raise InputError(f"`{argument}` must be the ID of a {expected}, not of a {type_name}")
+    return parts

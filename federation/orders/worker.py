@@ -1,0 +1,157 @@
+"""Runs the outbox: sagas to start or resume, cancellations, and network status tracking.
+
+Every process runs one. Tasks are leased, so a task whose worker died (a killed hub) is
+picked up again when its lease runs out, by this process after a restart or by a replica.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+
+from connectors.errors import ConnectorError
+from connectors.records import OrderStatus
+from federation.hub import Federation
+from federation.orders.bus import OrderBus
+from federation.orders.model import Order, OrderState, SubOrderState
+from federation.orders.saga import LeaseLost, OrderSaga
+from federation.orders.store import OrderStore
+
+log = logging.getLogger(__name__)
+
+_PROGRESS = {
+    OrderStatus.CREATED: OrderState.CONFIRMED,
+    OrderStatus.CONFIRMED: OrderState.CONFIRMED,
+    OrderStatus.SHIPPED: OrderState.SHIPPED,
+    OrderStatus.DELIVERED: OrderState.DELIVERED,
+}
+_RANK = [OrderState.CONFIRMED, OrderState.SHIPPED, OrderState.DELIVERED]
+
+
+class OrderWorker:
+    def __init__(
+        self,
+        store: OrderStore,
+        saga: OrderSaga,
+        federation: Federation,
+        bus: OrderBus,
+        *,
+        lease: float = 10.0,
+        poll: float = 0.5,
+        track_every: float = 2.0,
+        retry_after: float = 2.0,
+    ) -> None:
+        self.store = store
+        self.saga = saga
+        self.federation = federation
+        self.bus = bus
+        self.lease = lease
+        self.poll = poll
+        self.track_every = track_every
+        self.retry_after = retry_after
+        self.name = f"worker-{uuid.uuid4().hex[:12]}"
+
+    async def drain(self, order_id: str | None = None) -> int:
+        """Run every due task (only ``order_id``'s when given); how many ran."""
+        tasks = await self.store.claim(self.name, self.lease, order_id=order_id)
+        for task_id, task_order, task in tasks:
+            await self._run(task_id, task_order, task)
+        return len(tasks)
+
+    async def _run(self, task_id: int, order_id: str, task: str) -> None:
+        async def keepalive() -> None:
+            if not await self.store.renew(task_id, self.name, self.lease):
+                raise LeaseLost(order_id)
+
+        try:
+            if task == "place":
+                await self.saga.place(order_id, keepalive)
+            elif task == "cancel":
+                await self.saga.cancel(order_id, keepalive)
+        except LeaseLost:
+            log.warning("order %s was taken over by another worker", order_id)
+            return
+        except ConnectorError as error:
+            log.warning("order %s %s must wait: %s", order_id, task, error)
+            await self.store.release(task_id, self.retry_after)
+            return
+        except Exception:
+            log.exception("order %s %s failed unexpectedly; retrying later", order_id, task)
+            await self.store.release(task_id, self.retry_after)
+            return
+        await self.store.finish(task_id)
+
+    async def track(self) -> None:
+        """Follow each confirmed order's sub-orders at their networks."""
+        for order in await self.store.tracked():
+            try:
+                await self._track(order)
+            except ConnectorError as error:
+                log.info("cannot follow order %s now: %s", order.id, error)
+
+    async def _track(self, order: Order) -> None:
+        statuses: list[OrderStatus] = []
+        for sub in order.sub_orders:
+            if sub.state is not SubOrderState.PLACED or sub.native_id is None:
+                continue
+            connector = self.federation.by_code.get(sub.network)
+            record = await connector.get_order(sub.native_id) if connector else None
+            if record is None:
+                continue
+            statuses.append(record.status)
+            if record.status.value != sub.network_status:
+                await self.store.set_sub_order(
+                    order.id, sub.network, network_status=record.status.value
+                )
+                await self.store.record(
+                    order.id,
+                    "NETWORK_STATUS",
+                    order.status,
+                    f"{sub.network} order {record.id} is {record.status.value.lower()}",
+                    sub.network,
+                )
+                self.bus.publish(order.id)
+        progress = [_PROGRESS[s] for s in statuses if s in _PROGRESS]
+        if not progress:
+            return
+        least = min(progress, key=_RANK.index)
+        if least is not order.status and _RANK.index(least) > _RANK.index(order.status):
+            await self.store.transition(
+                order.id, least, least.value, f"every network: {least.value.lower()}"
+            )
+            self.bus.publish(order.id)
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        """Drain the outbox every ``poll`` seconds and track orders every ``track_every``,
+        until ``stop`` is set; a pass in progress finishes first."""
+        since_track = self.track_every
+        while not stop.is_set():
+            try:
+                await self.drain()
+                if since_track >= self.track_every:
+                    await self.track()
+                    since_track = 0.0
+            except Exception:
+                log.exception("order worker pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.poll)
+            since_track += self.poll
+
+
+@contextlib.asynccontextmanager
+async def running(worker: OrderWorker) -> AsyncIterator[OrderWorker]:
+    """The worker's loop, for as long as the block runs.
+
+    Stopped by a flag, not by cancelling: a task cancelled inside a database call can leave
+    the driver's thread answering a loop that is gone.
+    """
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_until(stop))
+    try:
+        yield worker
+    finally:
+        stop.set()
+        await task
