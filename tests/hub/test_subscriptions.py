@@ -1,0 +1,128 @@
+"""Subscriptions over a real WebSocket (graphql-transport-ws) to a hub on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from hub.app import create_app
+from hub.server import bind, serve
+from hub.settings import load_settings
+from tests.support.live import LiveNetworks, live_networks
+
+
+@asynccontextmanager
+async def hub_on_free_port(networks: LiveNetworks, data: Path) -> AsyncIterator[str]:
+    settings = load_settings(
+        {"HUB_DATABASE_URL": f"sqlite+aiosqlite:///{data}/hub.sqlite3"}
+    ).with_network_urls(networks.urls)
+    stop = asyncio.Event()
+    ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def until_stopped() -> str | None:
+        await stop.wait()
+        return "test over"
+
+    sock = bind("127.0.0.1", 0)
+    task = asyncio.create_task(
+        serve(create_app(settings), sock, on_ready=ready.set_result, watch=until_stopped)
+    )
+    try:
+        yield await asyncio.wait_for(ready, 30)
+    finally:
+        stop.set()
+        await task
+
+
+async def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> Any:
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(
+            f"{url}/graphql", json={"query": query, "variables": variables}
+        )
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+@asynccontextmanager
+async def subscription(
+    url: str, query: str, variables: dict[str, Any]
+) -> AsyncIterator[websockets.ClientConnection]:
+    ws_url = url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables},
+                }
+            )
+        )
+        yield ws
+
+
+async def next_payload(ws: websockets.ClientConnection) -> dict[str, Any]:
+    """The next data message, skipping pings (bounded by a generous timeout)."""
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), 20))
+        if message["type"] == "ping":
+            await ws.send(json.dumps({"type": "pong"}))
+            continue
+        assert message["type"] == "next", message
+        return dict(message["payload"]["data"])
+
+
+async def test_order_updates_follow_the_network_moving_the_order_along(tmp_path: Path) -> None:
+    async with (
+        live_networks(tmp_path / "networks", products=80) as networks,
+        hub_on_free_port(networks, tmp_path) as url,
+    ):
+        data = await graphql(
+            url,
+            '{ cooperatives(first: 1, filter: {networks: ["sejuk"]}) { edges { node { id } } }'
+            '  search(first: 30, filter: {networks: ["sejuk"], inStock: true}) '
+            "  { edges { node { id minOrder stock } } } }",
+        )
+        buyer = data["cooperatives"]["edges"][0]["node"]["id"]
+        product = next(
+            e["node"]
+            for e in data["search"]["edges"]
+            if e["node"]["stock"] >= e["node"]["minOrder"] + 5
+        )
+        placed = await graphql(
+            url,
+            "mutation P($i: PlaceOrderInput!) { placeOrder(input: $i) "
+            "{ id status subOrders { nativeId } } }",
+            {
+                "i": {
+                    "buyerId": buyer,
+                    "lines": [{"productId": product["id"], "quantity": product["minOrder"]}],
+                    "deliveryRegionCode": "32.73",
+                    "idempotencyKey": str(uuid.uuid4()),
+                }
+            },
+        )
+        order = placed["placeOrder"]
+        assert order["status"] == "CONFIRMED"
+        native = order["subOrders"][0]["nativeId"]
+
+        query = "subscription U($id: ID!) { orderUpdates(orderId: $id) { status } }"
+        async with subscription(url, query, {"id": order["id"]}) as ws:
+            seen = [(await next_payload(ws))["orderUpdates"]["status"]]
+            for _ in range(3):
+                await networks.admin("sejuk", "POST", f"/admin/pesanan/{native}/maju")
+            while seen[-1] != "DELIVERED" and len(seen) < 10:
+                seen.append((await next_payload(ws))["orderUpdates"]["status"])
+    assert seen[0] == "CONFIRMED"
+    assert seen[-1] == "DELIVERED"
