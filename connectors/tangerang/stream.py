@@ -11,8 +11,9 @@ transport failures are retried. ``aclose()`` closes the open response.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -26,6 +27,7 @@ from connectors.tangerang.sse import EventParser
 
 STREAM_PATH = "/v2/transactions/stream"
 _EVENT = "transaction"
+_MIN_DELAY = 0.05  # the least a network's ``retry:`` can ask for
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ class TransactionStream:
 
     ``last_event_id`` is the id of the last event received (empty before the first);
     ``connections`` counts the responses opened, so the first one and each reconnection.
+    ``aclose()`` may come from any task, also while another one waits in ``anext``: that
+    wait is cut short and ends the iteration.
     """
 
     def __init__(
@@ -80,30 +84,66 @@ class TransactionStream:
         self._policy = policy
         self._first_delay = policy.first_delay
         self._events = self._run()
+        self._closing = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._waiting: asyncio.Timeout | None = None
 
     def __aiter__(self) -> TransactionStream:
         return self
 
     async def __anext__(self) -> TransactionRecord:
-        return await self._events.__anext__()
+        self._idle.clear()
+        try:
+            return await self._events.__anext__()
+        finally:
+            self._idle.set()
 
     async def aclose(self) -> None:
         """Stop: the open response, if any, is closed; later iteration ends at once."""
+        self._closing.set()
+        while not self._idle.is_set():
+            self._interrupt()
+            await self._idle.wait()
         await self._events.aclose()
+
+    def _interrupt(self) -> None:
+        """Cut short whatever the stream is waiting for (a connection, a line, a delay)."""
+        if self._waiting is not None and not self._waiting.expired():
+            self._waiting.reschedule(asyncio.get_running_loop().time())
+
+    @contextlib.asynccontextmanager
+    async def _deadline(self, seconds: float | None) -> AsyncIterator[None]:
+        """``asyncio.timeout(seconds)`` that ``aclose`` can also end (TimeoutError)."""
+        async with asyncio.timeout(seconds) as waiting:
+            self._waiting = waiting
+            if self._closing.is_set():
+                self._interrupt()
+            try:
+                yield
+            finally:
+                self._waiting = None
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait before reconnecting; ``aclose`` ends the wait."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._closing.wait()
 
     async def _run(self) -> AsyncGenerator[TransactionRecord, None]:
         failures = 0
         delay: float | None = None
         while True:
             if delay is not None:
-                await asyncio.sleep(delay)
-            if self._client.is_closed:
-                return  # the connector was closed: its streams end with it
+                await self._pause(delay)
+            if self._closing.is_set() or self._client.is_closed:
+                return  # closed, or the connector was: its streams end with it
             try:
                 response = await self._open()
             except _Dropped as dropped:
                 failures += 1
-                if self._policy.max_failures is not None and failures >= self._policy.max_failures:
+                limit = self._policy.max_failures
+                if limit is not None and failures >= limit and not self._closing.is_set():
                     raise NetworkUnavailable(
                         self.network, f"transaction stream: {dropped} ({failures} times in a row)"
                     ) from None
@@ -136,7 +176,7 @@ class TransactionStream:
             "GET", STREAM_PATH, params={"cooperative_id": self.cooperative_id}, headers=headers
         )
         try:
-            async with asyncio.timeout(self._open_timeout):
+            async with self._deadline(self._open_timeout):
                 response = await self._client.send(request, stream=True)
         except TimeoutError:
             raise _Dropped("no answer in time") from None
@@ -147,7 +187,7 @@ class TransactionStream:
         if status == 200 and media == "text/event-stream":
             return response
         try:
-            async with asyncio.timeout(self._open_timeout):
+            async with self._deadline(self._open_timeout):
                 text = (await response.aread()).decode(errors="replace")[:300]
         except (TimeoutError, httpx.TransportError):
             text = ""
@@ -166,7 +206,7 @@ class TransactionStream:
     async def _next_line(self, lines: AsyncGenerator[str, None]) -> str:
         """The next line, without its line ending; ``_Dropped`` when the connection is over."""
         try:
-            async with asyncio.timeout(self._policy.idle_timeout):
+            async with self._deadline(self._policy.idle_timeout):
                 return await anext(lines)
         except StopAsyncIteration:
             raise _Dropped("the network ended the stream") from None
@@ -203,7 +243,10 @@ class TransactionStream:
 
 
 def _not_after(event_id: str, last: str) -> bool:
-    """Whether the network's sequence number ``event_id`` was already received."""
+    """Whether the network's sequence number ``event_id`` was already received.
+
+    Every Tangerang event carries its own id, so an id that does not move on is a repeat.
+    """
     if not (event_id.isascii() and event_id.isdigit() and last.isascii() and last.isdigit()):
         return False
     return int(event_id) <= int(last)
