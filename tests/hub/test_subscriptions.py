@@ -126,3 +126,70 @@ async def test_order_updates_follow_the_network_moving_the_order_along(tmp_path:
                 seen.append((await next_payload(ws))["orderUpdates"]["status"])
     assert seen[0] == "CONFIRMED"
     assert seen[-1] == "DELIVERED"
+
+
+async def test_transactions_merge_the_networks_stream_and_the_hubs_orders(
+    tmp_path: Path,
+) -> None:
+    async with (
+        live_networks(tmp_path / "networks", products=80) as networks,
+        hub_on_free_port(networks, tmp_path) as url,
+    ):
+        data = await graphql(
+            url,
+            '{ cooperatives(first: 1, filter: {networks: ["tangerang"]}) '
+            "{ edges { node { id nativeId } } } }",
+        )
+        cooperative = data["cooperatives"]["edges"][0]["node"]
+        broadcaster = networks.apps["tangerang"].state.tangerang.broadcaster
+        query = (
+            "subscription T($id: ID!) { transactions(cooperativeId: $id) "
+            "{ source kind amount { amount } description } }"
+        )
+        async with subscription(url, query, {"id": cooperative["id"]}) as ws:
+            async with asyncio.timeout(10):
+                while broadcaster.subscriber_count == 0:
+                    await asyncio.sleep(0.02)
+            await networks.admin(
+                "tangerang",
+                "POST",
+                "/admin/transactions",
+                {
+                    "cooperative_id": cooperative["nativeId"],
+                    "type": "simpanan_sukarela",
+                    "amount": "150000.00",
+                    "description": "Setoran anggota",
+                },
+            )
+            from_network = (await next_payload(ws))["transactions"]
+            found = await graphql(
+                url,
+                '{ search(first: 20, filter: {networks: ["sejuk"], inStock: true}) '
+                "{ edges { node { id minOrder stock } } } }",
+            )
+            product = next(
+                e["node"]
+                for e in found["search"]["edges"]
+                if e["node"]["stock"] >= e["node"]["minOrder"] + 5
+            )
+            await graphql(
+                url,
+                "mutation P($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }",
+                {
+                    "i": {
+                        "buyerId": cooperative["id"],
+                        "lines": [{"productId": product["id"], "quantity": product["minOrder"]}],
+                        "deliveryRegionCode": "36.71",
+                        "idempotencyKey": str(uuid.uuid4()),
+                    }
+                },
+            )
+            from_hub = [(await next_payload(ws))["transactions"] for _ in range(2)]
+    assert {t["source"] for t in from_hub} == {"hub"}
+    assert from_hub[0]["kind"] == "order_created"
+    assert from_network == {
+        "source": "tangerang",
+        "kind": "simpanan_sukarela",
+        "amount": {"amount": 150000},
+        "description": "Setoran anggota",
+    }
