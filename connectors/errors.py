@@ -36,9 +36,12 @@ class NetworkRateLimited(ConnectorError):
 
 
 class NetworkRejected(ConnectorError):
-    def __init__(self, network: str, message: str, status: int) -> None:
+    """``body`` is the network's decoded error answer (JSON), for its connector to read."""
+
+    def __init__(self, network: str, message: str, status: int, body: object = None) -> None:
         super().__init__(network, message)
         self.status = status
+        self.body = body
 
 
 class NetworkProtocolError(ConnectorError):

@@ -82,6 +82,7 @@ class JsonClient:
                 self.network,
                 f"{method} {path} answered {response.status_code}: {response.text[:300]}",
                 response.status_code,
+                _json_or_none(response),
             )
         try:
             return response.json()
@@ -98,6 +99,13 @@ def parse(network: str, adapter: TypeAdapter[T], data: Any) -> T:
         return adapter.validate_python(data)
     except ValidationError as error:
         raise NetworkProtocolError(network, f"unexpected answer: {error.errors()[:3]}") from None
+
+
+def _json_or_none(response: httpx.Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _retry_after(value: str | None) -> float | None:

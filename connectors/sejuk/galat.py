@@ -1,13 +1,7 @@
-"""SEJUK's ``{"galat": {...}}`` errors, read back out of a ``NetworkRejected``.
-
-``JsonClient`` keeps the start of a refused answer's body in the error's message; SEJUK
-puts ``kode`` and ``pesan`` first, so they survive even when long details are cut off.
-"""
+"""SEJUK's ``{"galat": {...}}`` errors, read from a ``NetworkRejected``'s answer body."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,9 +9,6 @@ from pydantic import ValidationError
 
 from connectors.errors import NetworkRejected
 from connectors.sejuk.native import GALAT, GalatIsi
-
-_KODE = re.compile(r'"kode"\s*:\s*"([A-Z_]+)"')
-_PESAN = re.compile(r'"pesan"\s*:\s*("(?:[^"\\]|\\.)*")')
 
 # What each refusal asks of the buyer, in the hub's language; SEJUK's own words follow.
 _MEANING: dict[str, str] = {
@@ -33,15 +24,10 @@ _MEANING: dict[str, str] = {
 
 def galat_of(error: NetworkRejected) -> GalatIsi | None:
     """SEJUK's error inside ``error``, or None when the answer was not one."""
-    _, _, body = error.message.partition(f"answered {error.status}: ")
     try:
-        return GALAT.validate_python(json.loads(body)).galat
-    except (ValueError, ValidationError):
-        pass
-    kode, pesan = _KODE.search(body), _PESAN.search(body)
-    if kode is None or pesan is None:
+        return GALAT.validate_python(error.body).galat
+    except ValidationError:
         return None
-    return GalatIsi(kode=kode.group(1), pesan=json.loads(pesan.group(1)))
 
 
 def refusal(network: str, what: str, error: NetworkRejected) -> NetworkRejected:
@@ -53,7 +39,7 @@ def refusal(network: str, what: str, error: NetworkRejected) -> NetworkRejected:
     reason = f"{meaning} — SEJUK: {galat.pesan}" if meaning else f"SEJUK: {galat.pesan}"
     details = "; ".join(_detail(d) for d in galat.rincian)
     message = f"{what}: {reason} [{galat.kode}]" + (f" ({details})" if details else "")
-    return NetworkRejected(network, message, error.status)
+    return NetworkRejected(network, message, error.status, error.body)
 
 
 def _detail(detail: Mapping[str, Any]) -> str:

@@ -63,9 +63,8 @@ def refusal(error: NetworkRejected) -> NetworkRejected:
     ``"not enough stock for some lines (itm_000001: only 3 in stock) [insufficient_stock]"``;
     an answer that is not the network's error shape keeps the message it had.
     """
-    _, _, text = error.message.partition(": ")
     try:
-        answer = _ErrorAnswer.model_validate_json(text).error
+        answer = _ErrorAnswer.model_validate(error.body).error
     except ValidationError:
         return error
     problems = "; ".join(
@@ -74,4 +73,4 @@ def refusal(error: NetworkRejected) -> NetworkRejected:
         if p.problem
     )
     message = f"{answer.message} ({problems})" if problems else answer.message
-    return NetworkRejected(error.network, f"{message} [{answer.code}]", error.status)
+    return NetworkRejected(error.network, f"{message} [{answer.code}]", error.status, error.body)

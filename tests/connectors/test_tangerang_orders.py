@@ -399,9 +399,15 @@ def test_refusals_that_are_not_the_network_error_shape_keep_their_message() -> N
     assert refusal(raw) is raw
     shaped = NetworkRejected(
         "tangerang",
-        'POST /v2/orders answered 422: {"error":{"code":"unprocessable","message":"bad body",'
-        '"details":[{"field":"lines","problem":"too short"},{"problem":"and more"}]}}',
+        "POST /v2/orders answered 422: ...",
         422,
+        {
+            "error": {
+                "code": "unprocessable",
+                "message": "bad body",
+                "details": [{"field": "lines", "problem": "too short"}, {"problem": "and more"}],
+            }
+        },
     )
     assert refusal(shaped).message == "bad body (lines: too short; and more) [unprocessable]"
     assert refusal(shaped).status == 422
