@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,9 +172,13 @@ async def drive(operation: Operation, clients: int, requests: int) -> RunResult:
 
 
 class HubSearch:
-    """The federated search sent to the hub; OK when all three networks answered OK."""
+    """The federated search sent to the hub; OK when all three networks answered OK.
 
-    def __init__(self, hub_url: str, clients: int) -> None:
+    ``failures`` counts what went wrong: ``network STATUS`` or ``HTTP nnn``.
+    """
+
+    def __init__(self, hub_url: str, clients: int, failures: Counter[str]) -> None:
+        self.failures = failures
         self.client = httpx.AsyncClient(
             base_url=hub_url,
             timeout=REQUEST_TIMEOUT,
@@ -183,10 +188,13 @@ class HubSearch:
     async def __call__(self) -> bool:
         response = await self.client.post("/graphql", json=HUB_BODY)
         if response.status_code != 200:
+            self.failures[f"HTTP {response.status_code}"] += 1
             return False
         body = response.json()
-        networks = body["data"]["search"]["networks"]
-        return "errors" not in body and all(n["status"] == "OK" for n in networks)
+        bad = [n for n in body["data"]["search"]["networks"] if n["status"] != "OK"]
+        for network in bad:
+            self.failures[f"{network['code']} {network['status']}"] += 1
+        return "errors" not in body and not bad
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -256,14 +264,19 @@ async def set_latency(urls: dict[str, str], latency_ms: int) -> None:
             response.raise_for_status()
 
 
-async def measure(urls: dict[str, str], hub_url: str, options: FederationOptions) -> list[Cell]:
-    """Every cell of the grid; hub and baseline runs interleaved within a cell."""
+async def measure(
+    urls: dict[str, str], hub_url: str, options: FederationOptions, failures: Counter[str]
+) -> list[Cell]:
+    """Every cell of the grid; hub and baseline runs interleaved within a cell.
+
+    ``failures`` collects why the hub's answers failed, warm-ups included.
+    """
     token = await padi_token(urls["padi"])
     cells = []
     for latency in options.latencies_ms:
         await set_latency(urls, latency)
         for clients in options.clients:
-            hub = HubSearch(hub_url, clients)
+            hub = HubSearch(hub_url, clients, failures)
             baseline = DirectFanOut(urls, token)
             try:
                 warm_up = 2 * clients
@@ -386,7 +399,9 @@ def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], 
                 launcher.stop()
 
 
-def print_table(cells: list[Cell], options: FederationOptions, wall: float) -> None:
+def print_table(
+    cells: list[Cell], options: FederationOptions, failures: Counter[str], wall: float
+) -> None:
     """The figures: one row per latency and client count."""
     runs = "one run" if options.repeats == 1 else f"median of {options.repeats} runs"
     print()
@@ -417,6 +432,9 @@ def print_table(cells: list[Cell], options: FederationOptions, wall: float) -> N
         "hub/baseline (not 200, GraphQL errors, or a network not OK, e.g. past the hub's "
         "deadline)."
     )
+    if failures:
+        shown = ", ".join(f"{what} x{count}" for what, count in sorted(failures.items()))
+        print(f"hub failures by network and status (warm-ups included): {shown}")
     print(
         f"machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}; the three networks, the hub and the load "
@@ -429,6 +447,7 @@ def run(options: FederationOptions | None = None) -> None:
     options = options or FederationOptions()
     started = time.perf_counter()
     print("federation: starting the three networks and the hub ...", flush=True)
+    failures: Counter[str] = Counter()
     with sigterm_as_interrupt(), running_stack(options) as (urls, hub_url):
-        cells = asyncio.run(measure(urls, hub_url, options))
-    print_table(cells, options, time.perf_counter() - started)
+        cells = asyncio.run(measure(urls, hub_url, options, failures))
+    print_table(cells, options, failures, time.perf_counter() - started)

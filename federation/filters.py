@@ -31,7 +31,7 @@ def contains(text: str | None, *fields: str) -> bool:
 
 def product_matches(query: ProductQuery, product: ProductRecord) -> bool:
     return (
-        contains(query.text, product.name, product.description)
+        contains(query.text, product.name)
         and (query.category is None or product.category == query.category)
         and (query.region_code is None or in_region(product.region_code, query.region_code))
         and (query.min_price is None or product.price >= query.min_price)

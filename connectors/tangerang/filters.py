@@ -2,9 +2,9 @@
 
 The hub applies every filter again, so a parameter here may narrow less than the query
 but never more. The network matches ``q`` against names with an ASCII case-insensitive
-LIKE, so text goes down only when it is ASCII, and never for products (the hub also
-matches their descriptions); ``kbli`` only as a full five-digit code (the hub matches
-prefixes); one of several required certifications; a region list of one.
+LIKE, as the hub matches names, so text goes down whenever it is ASCII; ``kbli`` only as a
+full five-digit code (the hub matches prefixes); one of several required certifications;
+a region list of one.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ Params = dict[str, str]
 
 CAPABILITIES = Capabilities(
     product_filters=frozenset(
-        {"category", "region_code", "min_price", "max_price", "in_stock", "supplier_id"}
+        {"text", "category", "region_code", "min_price", "max_price", "in_stock", "supplier_id"}
     ),
     supplier_filters=frozenset({"text", "kbli", "scale"}),
     cooperative_filters=frozenset({"text", "type", "region_code"}),
@@ -37,7 +37,7 @@ CAPABILITIES = Capabilities(
 
 def item_params(query: ProductQuery) -> Params | None:
     """The native filters of ``query``; None when it cannot match anything here."""
-    params: Params = {}
+    params = _name_params(query.text)
     if query.category is not None:
         params["category"] = query.category
     if query.region_code is not None:

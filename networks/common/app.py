@@ -10,7 +10,7 @@ import anyio.to_thread
 from sqlalchemy import MetaData
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ExceptionHandler
@@ -23,6 +23,11 @@ from networks.common.stats import CountingMiddleware, RequestCounter
 
 # What a network runs beside serving once its database is ready (clocks, streams).
 Background = Callable[[Database], AbstractAsyncContextManager[None]]
+
+
+async def _client_gone(_: Request, __: Exception) -> Response:
+    # The client hung up (e.g. its deadline passed): normal, and nobody reads the answer.
+    return Response(status_code=499)
 
 
 def database(request: Request) -> Database:
@@ -102,7 +107,7 @@ def create_network_app(
             Middleware(CountingMiddleware, counter=requests),
             Middleware(FaultMiddleware, faults=faults),
         ],
-        exception_handlers=dict(exception_handlers),
+        exception_handlers={ClientDisconnect: _client_gone, **exception_handlers},
         lifespan=lifespan,
     )
     app.state.settings = settings
