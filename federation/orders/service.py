@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 
-from connectors.errors import ConnectorError
 from connectors.records import OrderStatus
 from federation.errors import ConflictError, NotFoundError
 from federation.hub import Federation
@@ -20,7 +19,9 @@ from federation.orders.worker import OrderWorker
 # While the saga is placing or cancelling, a caller waits a little for the outcome;
 # anything else (including COMPENSATING, which may wait on a network) is answered at once.
 IN_FLIGHT = frozenset({OrderState.PENDING, OrderState.PLACING, OrderState.CANCELLING})
-CANCELLABLE_AT_NETWORK = frozenset({OrderStatus.CREATED, OrderStatus.CONFIRMED})
+CANCELLABLE_AT_NETWORK = frozenset(
+    {OrderStatus.CREATED, OrderStatus.CONFIRMED, OrderStatus.CANCELLED}
+)
 
 
 class OrderService:
@@ -69,13 +70,8 @@ class OrderService:
             connector = self.federation.by_code.get(sub.network)
             if connector is None or sub.native_id is None:
                 continue
-            try:
-                live = await connector.get_order(sub.native_id)
-            except ConnectorError as error:
-                raise ConflictError(f"cannot check {sub.network} now: {error.message}") from error
-            if live is not None and live.status not in CANCELLABLE_AT_NETWORK | {
-                OrderStatus.CANCELLED
-            }:
+            live = await connector.get_order(sub.native_id)  # unreachable: NETWORK_UNAVAILABLE
+            if live is not None and live.status not in CANCELLABLE_AT_NETWORK:
                 raise ConflictError(
                     f"too late to cancel: {sub.network} has it {live.status.value.lower()}"
                 )
