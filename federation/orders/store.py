@@ -219,16 +219,22 @@ class OrderStore:
             )
 
     async def claim(
-        self, worker: str, lease: float, limit: int = 10, order_id: str | None = None
+        self,
+        worker: str,
+        lease: float,
+        limit: int = 10,
+        order_id: str | None = None,
+        min_age: float = 0.0,
     ) -> list[tuple[int, str, str]]:
         """Due outbox tasks (id, order id, task), leased to ``worker`` for ``lease`` seconds.
 
-        A task whose lease ran out (its worker died) is due again.
+        A task whose lease ran out (its worker died) is due again. ``min_age`` leaves
+        tasks younger than that to the request that wrote them.
         """
         now = time.time()
         due = and_(
             outbox.c.done_at.is_(None),
-            outbox.c.available_at <= now,
+            outbox.c.available_at <= now - min_age,
             or_(outbox.c.locked_until.is_(None), outbox.c.locked_until < now),
         )
         if order_id is not None:
@@ -283,6 +289,21 @@ class OrderStore:
         query = (
             select(orders.c.id)
             .where(orders.c.status.in_([OrderState.CONFIRMED, OrderState.SHIPPED]))
+            .order_by(orders.c.updated_at)
+            .limit(limit)
+        )
+        async with self.engine.connect() as conn:
+            ids = [row.id for row in await conn.execute(query)]
+        return await self.load_many(ids)
+
+    async def recently_ended(self, within: float, limit: int = 200) -> list[Order]:
+        """FAILED or CANCELLED orders that ended less than ``within`` seconds ago."""
+        query = (
+            select(orders.c.id)
+            .where(
+                orders.c.status.in_([OrderState.FAILED, OrderState.CANCELLED]),
+                orders.c.updated_at >= time.time() - within,
+            )
             .order_by(orders.c.updated_at)
             .limit(limit)
         )

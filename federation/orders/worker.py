@@ -43,6 +43,8 @@ class OrderWorker:
         poll: float = 0.5,
         track_every: float = 2.0,
         retry_after: float = 2.0,
+        leftover_after: float = 2.0,
+        late_window: float = 600.0,
     ) -> None:
         self.store = store
         self.saga = saga
@@ -52,11 +54,16 @@ class OrderWorker:
         self.poll = poll
         self.track_every = track_every
         self.retry_after = retry_after
+        self.leftover_after = leftover_after
+        self.late_window = late_window
         self.name = f"worker-{uuid.uuid4().hex[:12]}"
 
-    async def drain(self, order_id: str | None = None) -> int:
-        """Run every due task (only ``order_id``'s when given); how many ran."""
-        tasks = await self.store.claim(self.name, self.lease, order_id=order_id)
+    async def drain(self, order_id: str | None = None, min_age: float = 0.0) -> int:
+        """Run every due task (only ``order_id``'s when given); how many ran.
+
+        ``min_age`` skips tasks younger than that: the request that wrote one runs it.
+        """
+        tasks = await self.store.claim(self.name, self.lease, order_id=order_id, min_age=min_age)
         for task_id, task_order, task in tasks:
             await self._run(task_id, task_order, task)
         return len(tasks)
@@ -85,12 +92,45 @@ class OrderWorker:
         await self.store.finish(task_id)
 
     async def track(self) -> None:
-        """Follow each confirmed order's sub-orders at their networks."""
+        """Follow each confirmed order's sub-orders at their networks, and look once more
+        for late arrivals of sub-orders that ended without ever being seen there."""
         for order in await self.store.tracked():
             try:
                 await self._track(order)
             except ConnectorError as error:
                 log.info("cannot follow order %s now: %s", order.id, error)
+        for order in await self.store.recently_ended(self.late_window):
+            try:
+                await self._sweep_late(order)
+            except ConnectorError as error:
+                log.info("cannot look for late sub-orders of %s now: %s", order.id, error)
+
+    async def _sweep_late(self, order: Order) -> None:
+        # A request the hub gave up on may still be processed by its network afterwards:
+        # an order found there now, for an order that ended, is cancelled.
+        for sub in order.sub_orders:
+            if sub.state is not SubOrderState.CANCELLED or sub.native_id is not None:
+                continue
+            connector = self.federation.by_code.get(sub.network)
+            found = await connector.find_order(sub.reference) if connector else None
+            if connector is None or found is None:
+                continue
+            if found.status is not OrderStatus.CANCELLED:
+                await connector.cancel_order(found.id)
+            await self.store.set_sub_order(
+                order.id,
+                sub.network,
+                native_id=found.id,
+                network_status=OrderStatus.CANCELLED.value,
+            )
+            await self.store.record(
+                order.id,
+                "LATE_SUB_ORDER_CANCELLED",
+                order.status,
+                f"{sub.network} took order {found.id} after the hub gave up; cancelled",
+                sub.network,
+            )
+            self.bus.publish(order.id)
 
     async def _track(self, order: Order) -> None:
         statuses: list[OrderStatus] = []
@@ -130,7 +170,9 @@ class OrderWorker:
         since_track = self.track_every
         while not stop.is_set():
             try:
-                await self.drain()
+                # Fresh tasks belong to the requests that wrote them; this loop picks up
+                # what is left: crashes, retries, other replicas' leftovers.
+                await self.drain(min_age=self.leftover_after)
                 if since_track >= self.track_every:
                     await self.track()
                     since_track = 0.0

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from connectors.records import Buyer, OrderLineRequest, OrderRequest, OrderStatus
 from federation.hub import Federation
 from federation.orders.service import OrderService
+from resolvers.ids import from_global_id
 from tests.schema.conftest import run
 from tests.support.live import LiveNetworks
 
@@ -252,3 +254,44 @@ async def test_a_key_reused_for_another_order_is_a_conflict(
     order_in["lines"][0]["quantity"] += 1
     result = await run(federation, PLACE, {"input": order_in}, orders)
     assert result.errors[0].extensions == {"code": "CONFLICT"}
+
+
+async def test_a_sub_order_landing_after_the_hub_gave_up_is_cancelled(
+    federation: Federation, orders: OrderService, clean: LiveNetworks
+) -> None:
+    order_in = await order_input(federation, "sejuk", "tangerang", skip=8)
+    await clean.set_faults("tangerang", down="503", paths=["/v2/orders"])
+    placing = (await run(federation, PLACE, {"input": order_in}, orders)).data["placeOrder"]
+    await clean.clear_faults()
+    failed = await settle(federation, orders, placing["id"])
+    assert failed["status"] == "FAILED"
+    late = next(s for s in failed["subOrders"] if s["network"]["code"] == "tangerang")
+    assert late["state"] == "CANCELLED"
+
+    # The network processes the abandoned request after all.
+    stored = await orders.store.load(failed_id(placing["id"]))
+    assert stored is not None
+    line = next(line for line in stored.lines if line.network == "tangerang")
+    tangerang = federation.by_code["tangerang"]
+    landed = await tangerang.place_order(
+        OrderRequest(
+            reference=late["reference"],
+            buyer=Buyer(stored.buyer_name, stored.buyer_id, stored.buyer_network, "32.73"),
+            lines=(OrderLineRequest(line.product_id, line.quantity),),
+        )
+    )
+    await orders.worker.track()
+
+    found = await tangerang.find_order(late["reference"])
+    assert found is not None
+    assert found.id == landed.id
+    assert found.status is OrderStatus.CANCELLED
+    after = await orders.store.load(stored.id)
+    assert after is not None
+    events = [e.kind for e in after.events]
+    assert "LATE_SUB_ORDER_CANCELLED" in events
+
+
+def failed_id(global_id: str) -> str:
+    """The hub's own order id inside an Order's global ID."""
+    return from_global_id(global_id)[1][0]
