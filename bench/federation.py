@@ -317,16 +317,21 @@ def wait_ready(hub_url: str, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.1)
 
 
-def start_hub(urls: dict[str, str], data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``hub serve`` on a free port against ``urls``, production settings, ready."""
+def start_hub(urls: dict[str, str], database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``hub serve`` on a free port over ``urls`` and ``database_url``, production, ready.
+
+    Rate limiting is off: the load driver is one client on purpose, and the figures are
+    the hub's throughput, not its abuse limits.
+    """
     port = free_port(HOST)
-    env = {
-        **os.environ,
-        "PYTHONUNBUFFERED": "1",
-        "HUB_ENVIRONMENT": "production",
-        "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}",
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HUB_")}
+    env.update(
+        PYTHONUNBUFFERED="1",
+        HUB_ENVIRONMENT="production",
+        HUB_DATABASE_URL=database_url,
+        HUB_RATE_LIMIT="0",
         **{f"HUB_NETWORK_{code.upper()}_URL": url for code, url in urls.items()},
-    }
+    )
     args = [sys.executable, "-m", "hub.cli", "serve", "--host", HOST, "--port", str(port)]
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
     hub_url = f"http://{HOST}:{port}"
@@ -390,7 +395,7 @@ def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], 
         hub: subprocess.Popen[bytes] | None = None
         try:
             urls = {net.code: net.url for launcher in launchers for net in launcher.start()}
-            hub, hub_url = start_hub(urls, data_dir)
+            hub, hub_url = start_hub(urls, f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}")
             yield urls, hub_url
         finally:
             if hub is not None:

@@ -17,7 +17,6 @@ import asyncio
 import itertools
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,10 +40,10 @@ from bench.federation import (
     drive,
     set_latency,
     sigterm_as_interrupt,
+    start_hub,
     stop_process,
-    wait_ready,
 )
-from networks.launcher import Launcher, LaunchOptions, free_port
+from networks.launcher import Launcher, LaunchOptions
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 PAIRS = (("sejuk", "tangerang"), ("tangerang", "padi"), ("padi", "sejuk"))
@@ -190,27 +189,6 @@ async def measure(
         cells.append(Cell(database, clients, Summary.of(runs), options.orders_in_run(clients)))
         print(f"  measured {database} x {clients} clients", file=sys.stderr, flush=True)
     return cells
-
-
-def start_hub(urls: dict[str, str], database_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """``hub serve`` on a free port over ``urls`` and ``database_url``, production, ready."""
-    port = free_port(HOST)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("HUB_")}
-    env.update(
-        PYTHONUNBUFFERED="1",
-        HUB_ENVIRONMENT="production",
-        HUB_DATABASE_URL=database_url,
-        **{f"HUB_NETWORK_{code.upper()}_URL": url for code, url in urls.items()},
-    )
-    args = [sys.executable, "-m", "hub.cli", "serve", "--host", HOST, "--port", str(port)]
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
-    hub_url = f"http://{HOST}:{port}"
-    try:
-        wait_ready(hub_url, process)
-    except BaseException:
-        stop_process(process)
-        raise
-    return process, hub_url
 
 
 def _dsn(url: str) -> str:

@@ -1,7 +1,9 @@
 """The hub's ASGI application: ``create_app(settings)``.
 
 The lifespan builds one connector per configured network and the ``Federation`` over
-them, and closes them on shutdown. Routes: ``/graphql`` (``hub.http``), ``/healthz`` and
+them, and closes them on shutdown. The /graphql endpoint is guarded by the query limits,
+the rate limiter and persisted queries, sharing state through Redis when
+``settings.redis_url`` is set. Routes: ``/graphql`` (``hub.http``), ``/healthz`` and
 ``/readyz`` (``hub.health``).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 import httpx
@@ -26,7 +29,11 @@ from federation.orders.worker import running
 from hub.database import upgrade
 from hub.health import healthz, readyz
 from hub.http import GraphQLEndpoint
+from hub.limits import QueryLimiter, QueryLimits
+from hub.persisted import PersistedQueries, load_safelist
+from hub.ratelimit import RateLimiter
 from hub.settings import Settings
+from hub.shared import SharedRedis
 from hub.websocket import SubscriptionEndpoint
 
 
@@ -46,10 +53,28 @@ def create_app(
         from schema import build_schema  # the public graph; tests may serve their own
 
         schema = build_schema()
+    redis = (
+        SharedRedis(settings.redis_url, settings.redis_prefix)
+        if settings.redis_url is not None
+        else None
+    )
     endpoint = GraphQLEndpoint(
         schema,
         max_body_bytes=settings.max_body_bytes,
         graphiql=settings.graphiql_enabled,
+        max_batch_size=settings.max_batch_size,
+        limiter=QueryLimiter(schema._schema, query_limits(settings)),
+        rate_limiter=(
+            RateLimiter(settings.rate_limit, settings.rate_limit_burst, redis=redis)
+            if settings.rate_limit > 0
+            else None
+        ),
+        persisted=PersistedQueries(
+            automatic=settings.persisted_queries,
+            safelist=load_safelist(Path(settings.safelist)) if settings.safelist else None,
+            max_entries=settings.persisted_queries_max,
+            redis=redis,
+        ),
     )
 
     @asynccontextmanager
@@ -75,6 +100,8 @@ def create_app(
         finally:
             await federation.aclose()
             await engine.dispose()
+            if redis is not None:
+                await redis.aclose()
 
     app = Starlette(
         routes=[
@@ -87,3 +114,14 @@ def create_app(
     )
     app.state.settings = settings
     return app
+
+
+def query_limits(settings: Settings) -> QueryLimits:
+    """The query limits ``settings`` configure."""
+    return QueryLimits(
+        max_depth=settings.max_depth,
+        max_cost=settings.max_cost,
+        default_list_size=settings.default_list_size,
+        max_aliases=settings.max_aliases,
+        max_root_fields=settings.max_root_fields,
+    )

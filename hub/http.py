@@ -14,16 +14,29 @@ GET with a mutation                         405, Allow: POST    405, Allow: POST
 no acceptable response type                 406                 406
 body over ``max_body_bytes``                413                 413
 POST that is not ``application/json``       415                 415
+over a query limit, persisted query refused  400                 200
+batch over ``max_batch_size``                400                 400
+client over its rate limit                  429, Retry-After    429, Retry-After
 unexpected failure in the hub               500, no internals   500, no internals
 ==========================================  ==================  ====================
 
 A request error (execution never began) is answered without a ``data`` entry; every
 error body has the GraphQL shape ``{"errors": [{"message", "extensions": {"code"}}]}``.
+
+Before any operation runs, in this order: the client's rate limit (``hub.ratelimit``;
+one token per operation), the persisted query (``hub.persisted``), the query limits
+(``hub.limits``). Refusals carry their own ``extensions.code``, set by the exception that
+refuses (``HttpError.code`` or ``Refused.code``) and turned into a body here only.
+
+A POST body that is a JSON array is a batch: its operations run concurrently, each as if
+sent alone, and the answer is a JSON array of their results, in order, with status 200.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -38,8 +51,11 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from hub.limits import QueryLimiter
 from hub.media import GRAPHQL_RESPONSE_JSON, JSON, choose_response_type, prefers_html
-from hub.requests import GraphQLParams, HttpError, read_get, read_post
+from hub.persisted import PersistedQueries
+from hub.ratelimit import RateLimiter
+from hub.requests import GraphQLParams, HttpError, Refused, read_get, read_post
 from resolvers.context import Context
 
 logger = logging.getLogger("hub.http")
@@ -68,10 +84,24 @@ def json_response(
 class GraphQLEndpoint:
     """The ASGI app at /graphql: executes GraphQL requests against ``schema``."""
 
-    def __init__(self, schema: Schema, *, max_body_bytes: int, graphiql: bool) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        *,
+        max_body_bytes: int,
+        graphiql: bool,
+        max_batch_size: int = 0,
+        limiter: QueryLimiter | None = None,
+        rate_limiter: RateLimiter | None = None,
+        persisted: PersistedQueries | None = None,
+    ) -> None:
         self.schema = schema
         self.max_body_bytes = max_body_bytes
         self.graphiql = graphiql
+        self.max_batch_size = max_batch_size
+        self.limiter = limiter
+        self.rate_limiter = rate_limiter
+        self.persisted = persisted if persisted is not None else PersistedQueries()
         self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -96,7 +126,10 @@ class GraphQLEndpoint:
             return await self._handle(request, media)
         except HttpError as error:
             return json_response(
-                error_body(error.message), status=error.status, media=media, headers=error.headers
+                error_body(error.message, error.code),
+                status=error.status,
+                media=media,
+                headers=error.headers,
             )
         except Exception:
             logger.exception("unexpected failure answering a GraphQL request")
@@ -108,15 +141,48 @@ class GraphQLEndpoint:
 
     async def _handle(self, request: Request, media: str) -> Response:
         if request.method == "GET":
-            params = read_get(request)
+            body: GraphQLParams | list[GraphQLParams] = read_get(request)
             allowed = GET_OPERATIONS
         elif request.method == "POST":
-            params = await read_post(request, self.max_body_bytes)
+            body = await read_post(request, self.max_body_bytes, self.max_batch_size)
             allowed = POST_OPERATIONS
         else:
             raise HttpError(405, "Use GET or POST.", {"Allow": "GET, POST"})
-        result = await self._execute(request, params, allowed)
+        batch = body if isinstance(body, list) else [body]
+        if self.rate_limiter is not None:
+            await self.rate_limiter.admit(request, len(batch))
+        if not isinstance(body, list):
+            payload, executed = await self._answer(request, body, allowed)
+            status = 200 if executed or media == JSON else 400
+            return json_response(payload, status=status, media=media)
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._answer_in_batch(request, p, allowed)) for p in body]
+        return json_response([task.result() for task in tasks], media=media)
+
+    async def _answer_in_batch(
+        self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
+    ) -> dict[str, Any]:
+        try:
+            payload, _ = await self._answer(request, params, allowed)
+        except HttpError as error:
+            return error_body(error.message, error.code)
+        return payload
+
+    async def _answer(
+        self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
+    ) -> tuple[dict[str, Any], bool]:
+        """One operation's response body, and whether its execution began."""
+        try:
+            query = await self.persisted.resolve(params)
+            if self.limiter is not None:
+                self.limiter.check(query, params.operation_name, params.variables)
+        except Refused as refusal:
+            result = _request_error_result(refusal.message, refusal.code)
+        else:
+            result = await self._execute(request, replace(params, query=query), allowed)
         executed = result.data is not None or any(e.path for e in result.errors or ())
+        if executed:
+            await self.persisted.remember(params)
         payload: dict[str, Any] = {}
         if executed:
             payload["data"] = result.data
@@ -124,8 +190,7 @@ class GraphQLEndpoint:
             payload["errors"] = [error.formatted for error in result.errors]
         if result.extensions:
             payload["extensions"] = result.extensions
-        status = 200 if executed or media == JSON else 400
-        return json_response(payload, status=status, media=media)
+        return payload, executed
 
     async def _execute(
         self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
@@ -162,8 +227,6 @@ class GraphQLEndpoint:
             return _request_error_result(message)
 
 
-def _request_error_result(message: str) -> ExecutionResult:
+def _request_error_result(message: str, code: str = "BAD_REQUEST") -> ExecutionResult:
     """A GraphQL request error: the operation was refused before execution began."""
-    return ExecutionResult(
-        data=None, errors=[GraphQLError(message, extensions={"code": "BAD_REQUEST"})]
-    )
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])

@@ -3,6 +3,10 @@
 Anything that is not a well-formed request raises ``HttpError`` with the status the
 GraphQL-over-HTTP spec asks for: 400 for a malformed body or parameters, 413 for a body
 over the limit, 415 for a POST that is not ``application/json``.
+
+A POST body may also be a JSON array of request objects (a batch) of at most
+``max_batch_size`` operations; 0 turns batching off. A request may leave out ``query``
+when its ``extensions`` name a persisted query (``hub.persisted``).
 """
 
 from __future__ import annotations
@@ -13,29 +17,57 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
+BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
+
 
 class HttpError(Exception):
-    """A request refused before GraphQL sees it: an HTTP status and a message for people."""
+    """A request refused before GraphQL sees it: an HTTP status, a message and a code."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        code: str = "BAD_REQUEST",
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.code = code
+
+
+class Refused(Exception):
+    """An operation refused before execution: a GraphQL request error with its own code.
+
+    It is answered like a document that does not validate: 400 under
+    ``application/graphql-response+json``, 200 under ``application/json``.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 @dataclass(frozen=True)
 class GraphQLParams:
     """The four parameters of a GraphQL-over-HTTP request."""
 
-    query: str
+    query: str | None
     operation_name: str | None = None
     variables: dict[str, Any] | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
 
 
-async def read_post(request: Request, max_body_bytes: int) -> GraphQLParams:
-    """Parameters from a POST with a JSON body of at most ``max_body_bytes``."""
+async def read_post(
+    request: Request, max_body_bytes: int, max_batch_size: int = 0
+) -> GraphQLParams | list[GraphQLParams]:
+    """Parameters from a POST with a JSON body of at most ``max_body_bytes``.
+
+    A JSON array is a batch: a list of parameters, one per operation.
+    """
     content_type = request.headers.get("content-type")
     if content_type is None:
         raise HttpError(415, "A POST needs a Content-Type header: application/json.")
@@ -52,8 +84,34 @@ async def read_post(request: Request, max_body_bytes: int) -> GraphQLParams:
         document = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise HttpError(400, "The request body is not valid JSON.") from None
+    if isinstance(document, list):
+        return _batch(document, max_batch_size)
     if not isinstance(document, dict):
         raise HttpError(400, "The request body must be a JSON object with a query.")
+    return _object_params(document)
+
+
+def _batch(documents: list[Any], max_batch_size: int) -> list[GraphQLParams]:
+    if max_batch_size == 0:
+        raise HttpError(
+            400,
+            "Batched requests are off: send one JSON object per request.",
+            code=BATCH_TOO_LARGE,
+        )
+    if len(documents) > max_batch_size:
+        raise HttpError(
+            400,
+            f"A batch holds at most {max_batch_size} operations; this one has {len(documents)}.",
+            code=BATCH_TOO_LARGE,
+        )
+    if not documents:
+        raise HttpError(400, "The batch is empty: send at least one operation.")
+    if not all(isinstance(d, dict) for d in documents):
+        raise HttpError(400, "Each operation in a batch must be a JSON object with a query.")
+    return [_object_params(d) for d in documents]
+
+
+def _object_params(document: dict[str, Any]) -> GraphQLParams:
     return _params(
         document.get("query"),
         document.get("operationName"),
@@ -74,9 +132,10 @@ def read_get(request: Request) -> GraphQLParams:
 
 
 def _params(query: Any, operation_name: Any, variables: Any, extensions: Any) -> GraphQLParams:
-    if query is None:
+    persisted = isinstance(extensions, dict) and "persistedQuery" in extensions
+    if query is None and not persisted:
         raise HttpError(400, "The request has no query: send the GraphQL document as 'query'.")
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise HttpError(400, "'query' must be a string holding the GraphQL document.")
     if operation_name is not None and not isinstance(operation_name, str):
         raise HttpError(400, "'operationName' must be a string or null.")

@@ -17,6 +17,19 @@ TOML key                   environment variable                 default
 ``max_page_size``          ``HUB_MAX_PAGE_SIZE``                ``100``
 ``max_body_bytes``         ``HUB_MAX_BODY_BYTES``               ``1048576``
 ``migrate_on_start``       ``HUB_MIGRATE_ON_START``             ``true``
+``max_depth``              ``HUB_MAX_DEPTH``                    ``10`` fields on a path
+``max_cost``               ``HUB_MAX_COST``                     ``5000`` (see ``hub.limits``)
+``default_list_size``      ``HUB_DEFAULT_LIST_SIZE``            ``10`` (lists without ``first``)
+``max_aliases``            ``HUB_MAX_ALIASES``                  ``20``
+``max_root_fields``        ``HUB_MAX_ROOT_FIELDS``              ``10``
+``max_batch_size``         ``HUB_MAX_BATCH_SIZE``               ``10`` operations (0: no batches)
+``rate_limit``             ``HUB_RATE_LIMIT``                   ``10`` per second per client (0: off)
+``rate_limit_burst``       ``HUB_RATE_LIMIT_BURST``             ``50``
+``redis_url``              ``HUB_REDIS_URL``                    none: state in each replica
+``redis_prefix``           ``HUB_REDIS_PREFIX``                 ``hub``
+``persisted_queries``      ``HUB_PERSISTED_QUERIES``            ``true`` (automatic persisted queries)
+``persisted_queries_max``  ``HUB_PERSISTED_QUERIES_MAX``        ``1000`` kept in memory
+``safelist``               ``HUB_SAFELIST``                     none; a path turns safelist mode on
 ``[[networks]]``           ``HUB_NETWORK_<CODE>_URL``,          the three reference networks
                            ``HUB_NETWORK_<CODE>_<CREDENTIAL>``
 =========================  ===================================  ============================
@@ -37,6 +50,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from connectors.registry import ConnectorConfig
+from hub.persisted import SafelistError, load_safelist
 
 T = TypeVar("T")
 
@@ -101,6 +115,20 @@ class Settings:
     # Bring the database schema up to date when the hub starts (``hub db upgrade`` does it
     # by hand); off when several replicas start at once and a release step migrates.
     migrate_on_start: bool = True
+    max_depth: int = 10
+    max_cost: int = 5000
+    default_list_size: int = 10
+    max_aliases: int = 20
+    max_root_fields: int = 10
+    max_batch_size: int = 10
+    rate_limit: float = 10.0
+    rate_limit_burst: int = 50
+    redis_url: str | None = None
+    redis_prefix: str = "hub"
+    persisted_queries: bool = True
+    persisted_queries_max: int = 1000
+    # A JSON map of sha256 -> query, or a folder of .graphql files: only these run.
+    safelist: str | None = None
     networks: tuple[NetworkSettings, ...] = field(default_factory=reference_networks)
 
     @property
@@ -133,7 +161,10 @@ class Settings:
 
 _SCALARS = ("database_url", "host", "port", "environment", "graphiql", "deadline",
             "network_timeout", "max_page_size", "max_body_bytes",
-            "migrate_on_start")  # fmt: skip
+            "migrate_on_start", "max_depth", "max_cost", "default_list_size", "max_aliases",
+            "max_root_fields", "max_batch_size", "rate_limit", "rate_limit_burst", "redis_url",
+            "redis_prefix", "persisted_queries", "persisted_queries_max",
+            "safelist")  # fmt: skip
 
 
 def load_settings(
@@ -179,6 +210,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path} is not valid TOML: {error}") from None
 
 
+def _optional(text: str) -> str | None:
+    """An optional string: empty means not set."""
+    return text or None
+
+
 def _parse_bool(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -199,6 +235,19 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "max_page_size": (int, "an integer"),
     "max_body_bytes": (int, "an integer number of bytes"),
     "migrate_on_start": (_parse_bool, "true or false"),
+    "max_depth": (int, "an integer"),
+    "max_cost": (int, "an integer"),
+    "default_list_size": (int, "an integer"),
+    "max_aliases": (int, "an integer"),
+    "max_root_fields": (int, "an integer"),
+    "max_batch_size": (int, "an integer (0: no batches)"),
+    "rate_limit": (float, "a number of requests per second (0: off)"),
+    "rate_limit_burst": (int, "an integer"),
+    "redis_url": (_optional, "a redis:// URL"),
+    "redis_prefix": (str, "a key prefix"),
+    "persisted_queries": (_parse_bool, "true or false"),
+    "persisted_queries_max": (int, "an integer"),
+    "safelist": (_optional, "a path to a JSON file or a folder of .graphql files"),
 }
 
 
@@ -212,8 +261,9 @@ def _from_env(name: str, text: str, where: str) -> Any:
 
 def _from_toml(name: str, value: Any, where: str) -> Any:
     parse, expected = _ENV_PARSERS[name]
-    if parse is str:
+    if parse is str or parse is _optional:
         ok = isinstance(value, str)
+        value = parse(value) if ok else value
     elif parse is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         value = float(value) if ok else value
@@ -286,6 +336,7 @@ def _check(settings: Settings) -> None:
         value = getattr(settings, name)
         if not (math.isfinite(value) and value > 0):
             raise SettingsError(f"{name} {value}: must be a finite number greater than 0")
+    _check_limits(settings)
     seen: set[str] = set()
     for net in settings.networks:
         if net.code in seen:
@@ -301,3 +352,30 @@ def _check(settings: Settings) -> None:
         missing = [k for k in CREDENTIAL_KEYS[net.kind] if not net.credentials.get(k)]
         if missing:
             raise SettingsError(f"network {net.code!r}: missing credential(s) {', '.join(missing)}")
+
+
+def _check_limits(settings: Settings) -> None:
+    for name in ("max_depth", "max_cost", "default_list_size", "max_aliases",
+                 "max_root_fields", "persisted_queries_max"):  # fmt: skip
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"{name} {getattr(settings, name)}: must be at least 1")
+    if settings.max_batch_size < 0:
+        raise SettingsError(f"max_batch_size {settings.max_batch_size}: must be 0 or more")
+    rate = settings.rate_limit
+    if not (math.isfinite(rate) and rate >= 0):
+        raise SettingsError(f"rate_limit {rate}: must be a finite number, 0 or more")
+    if rate > 0 and settings.rate_limit_burst < max(1, settings.max_batch_size):
+        raise SettingsError(
+            f"rate_limit_burst {settings.rate_limit_burst}: must be at least 1 and at least "
+            f"max_batch_size ({settings.max_batch_size}), or a full batch could never run"
+        )
+    url = settings.redis_url
+    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"redis_url {url!r}: expected redis://, rediss:// or unix://")
+    if not settings.redis_prefix:
+        raise SettingsError("redis_prefix: must not be empty")
+    if settings.safelist is not None:
+        try:
+            load_safelist(Path(settings.safelist))
+        except SafelistError as error:
+            raise SettingsError(str(error)) from None

@@ -6,6 +6,9 @@ NetworkRateLimited                                                RATE_LIMITED
 any other ConnectorError, and each failed network of a fan-out    NETWORK_UNAVAILABLE
 anything else                                                     INTERNAL_SERVER_ERROR
                                                                   (message masked)
+
+Requests refused before GraphQL runs (malformed, over a limit, rate limited, persisted
+query refused) get their codes in ``hub.http``, from the refusing exception's ``code``.
 """
 
 from __future__ import annotations

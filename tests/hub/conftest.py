@@ -6,7 +6,9 @@ grows): a query, a mutation, a field that always fails, and the federation's cod
 
 from __future__ import annotations
 
+import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import replace
@@ -116,6 +118,46 @@ async def networks(network_data: Path) -> AsyncIterator[dict[str, Starlette]]:
 def transports(networks: dict[str, Starlette]) -> dict[str, httpx.AsyncBaseTransport]:
     """Transports that route the hub's connectors to the in-process networks."""
     return {code: httpx.ASGITransport(app=app) for code, app in networks.items()}
+
+
+async def request_total(apps: dict[str, Starlette]) -> int:
+    """How many requests the networks have received, together (their admin counters)."""
+    total = 0
+    for app in apps.values():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://network") as client:
+            response = await client.get("/admin/requests", headers=ADMIN)
+            response.raise_for_status()
+            total += int(response.json()["total"])
+    return total
+
+
+@pytest.fixture
+async def redis_env() -> AsyncIterator[dict[str, str]]:
+    """``HUB_REDIS_URL`` and a key prefix of its own for this test; skips without Redis.
+
+    The keys under the prefix are deleted afterwards.
+    """
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("HUB_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("HUB_TEST_REDIS_URL is not set: no Redis to share state through")
+    client = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as error:
+        await client.aclose()
+        pytest.skip(f"Redis at HUB_TEST_REDIS_URL is unreachable: {error}")
+    prefix = f"hub-test-{uuid.uuid4().hex}"
+    try:
+        yield {"HUB_REDIS_URL": url, "HUB_REDIS_PREFIX": prefix}
+    finally:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
 
 
 async def set_fault(app: Starlette, **faults: object) -> None:

@@ -166,3 +166,42 @@ def test_bad_toml_values(tmp_path: Path, text: str, fragment: str) -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings({}, config_path=write(tmp_path, text))
     assert fragment in str(caught.value)
+
+
+def test_abuse_limit_settings_from_env_and_toml(tmp_path: Path) -> None:
+    defaults = load_settings({})
+    assert (defaults.max_depth, defaults.max_cost, defaults.default_list_size) == (10, 5000, 10)
+    assert (defaults.max_aliases, defaults.max_root_fields, defaults.max_batch_size) == (20, 10, 10)
+    assert (defaults.rate_limit, defaults.rate_limit_burst) == (10.0, 50)
+    assert (defaults.redis_url, defaults.safelist, defaults.persisted_queries) == (None, None, True)
+    path = write(
+        tmp_path,
+        'max_depth = 6\nrate_limit = 2\nredis_url = "redis://cache:6379/1"\nredis_prefix = "x"\n',
+    )
+    settings = load_settings(
+        {"HUB_MAX_COST": "900", "HUB_PERSISTED_QUERIES": "off", "HUB_REDIS_URL": ""},
+        config_path=path,
+    )
+    assert (settings.max_depth, settings.max_cost, settings.rate_limit) == (6, 900, 2.0)
+    assert settings.redis_url is None  # an empty variable unsets the file's value
+    assert settings.redis_prefix == "x"
+    assert not settings.persisted_queries
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"HUB_MAX_DEPTH": "0"}, "max_depth 0: must be at least 1"),
+        ({"HUB_MAX_COST": "lots"}, "HUB_MAX_COST='lots': expected an integer"),
+        ({"HUB_MAX_BATCH_SIZE": "-1"}, "max_batch_size -1"),
+        ({"HUB_RATE_LIMIT": "inf"}, "rate_limit inf"),
+        ({"HUB_RATE_LIMIT_BURST": "0"}, "rate_limit_burst 0"),
+        ({"HUB_REDIS_URL": "http://cache"}, "redis_url 'http://cache'"),
+        ({"HUB_REDIS_PREFIX": ""}, "redis_prefix: must not be empty"),
+        ({"HUB_PERSISTED_QUERIES_MAX": "0"}, "persisted_queries_max 0"),
+    ],
+)
+def test_bad_abuse_limit_values(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env)
+    assert fragment in str(caught.value)
