@@ -78,7 +78,7 @@ class OrderService:
         await self.store.transition(
             order.id, OrderState.CANCELLING, "CANCELLING", "cancel requested"
         )
-        await self.store.enqueue(order.id, "cancel")
+        await self.worker.outbox.enqueue(order.id, "cancel")
         self.bus.publish(order.id)
         await self.worker.drain(order.id)
         return await self._settled(order.id)

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from federation.errors import ConflictError
-from federation.orders.database import is_postgres
 from federation.orders.model import (
     Order,
     OrderDraft,
@@ -26,7 +25,7 @@ from federation.orders.tables import order_events, order_lines, orders, outbox, 
 
 
 class OrderStore:
-    """The hub database's orders, sub-orders, events and outbox."""
+    """The hub database's orders, sub-orders and events (the outbox: ``outbox.py``)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -209,80 +208,6 @@ class OrderStore:
         """An event that does not change the order's status (a network's own progress)."""
         async with self.engine.begin() as conn:
             await _event(conn, order_id, kind, status, message, network=network, now=time.time())
-
-    async def enqueue(self, order_id: str, task: str) -> None:
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                insert(outbox).values(
-                    order_id=order_id, task=task, available_at=time.time(), attempts=0
-                )
-            )
-
-    async def claim(
-        self,
-        worker: str,
-        lease: float,
-        limit: int = 10,
-        order_id: str | None = None,
-        min_age: float = 0.0,
-    ) -> list[tuple[int, str, str]]:
-        """Due outbox tasks (id, order id, task), leased to ``worker`` for ``lease`` seconds.
-
-        A task whose lease ran out (its worker died) is due again. ``min_age`` leaves
-        tasks younger than that to the request that wrote them.
-        """
-        now = time.time()
-        due = and_(
-            outbox.c.done_at.is_(None),
-            outbox.c.available_at <= now - min_age,
-            or_(outbox.c.locked_until.is_(None), outbox.c.locked_until < now),
-        )
-        if order_id is not None:
-            due = and_(due, outbox.c.order_id == order_id)
-        query = (
-            select(outbox.c.id, outbox.c.order_id, outbox.c.task).where(due).order_by(outbox.c.id)
-        )
-        query = query.limit(limit)
-        if is_postgres(self.engine):
-            query = query.with_for_update(skip_locked=True)
-        async with self.engine.begin() as conn:
-            rows = (await conn.execute(query)).all()
-            if rows:
-                await conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([r.id for r in rows]))
-                    .values(
-                        locked_by=worker,
-                        locked_until=now + lease,
-                        attempts=outbox.c.attempts + 1,
-                    )
-                )
-        return [(r.id, r.order_id, r.task) for r in rows]
-
-    async def renew(self, task_id: int, worker: str, lease: float) -> bool:
-        """Extend a lease this worker still holds; False when it lost it."""
-        async with self.engine.begin() as conn:
-            result = await conn.execute(
-                update(outbox)
-                .where(outbox.c.id == task_id, outbox.c.locked_by == worker)
-                .values(locked_until=time.time() + lease)
-            )
-        return bool(result.rowcount)
-
-    async def finish(self, task_id: int) -> None:
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                update(outbox).where(outbox.c.id == task_id).values(done_at=time.time())
-            )
-
-    async def release(self, task_id: int, delay: float) -> None:
-        """Give a task back, to be tried again after ``delay`` seconds."""
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                update(outbox)
-                .where(outbox.c.id == task_id)
-                .values(locked_by=None, locked_until=None, available_at=time.time() + delay)
-            )
 
     async def tracked(self, limit: int = 200) -> list[Order]:
         """Confirmed orders whose networks may still move them along."""

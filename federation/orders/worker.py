@@ -17,6 +17,7 @@ from connectors.records import OrderStatus
 from federation.hub import Federation
 from federation.orders.bus import OrderBus
 from federation.orders.model import Order, OrderState, SubOrderState
+from federation.orders.outbox import Outbox
 from federation.orders.saga import LeaseLost, OrderSaga
 from federation.orders.store import OrderStore
 
@@ -47,6 +48,7 @@ class OrderWorker:
         late_window: float = 600.0,
     ) -> None:
         self.store = store
+        self.outbox = Outbox(store.engine)
         self.saga = saga
         self.federation = federation
         self.bus = bus
@@ -63,14 +65,14 @@ class OrderWorker:
 
         ``min_age`` skips tasks younger than that: the request that wrote one runs it.
         """
-        tasks = await self.store.claim(self.name, self.lease, order_id=order_id, min_age=min_age)
+        tasks = await self.outbox.claim(self.name, self.lease, order_id=order_id, min_age=min_age)
         for task_id, task_order, task in tasks:
             await self._run(task_id, task_order, task)
         return len(tasks)
 
     async def _run(self, task_id: int, order_id: str, task: str) -> None:
         async def keepalive() -> None:
-            if not await self.store.renew(task_id, self.name, self.lease):
+            if not await self.outbox.renew(task_id, self.name, self.lease):
                 raise LeaseLost(order_id)
 
         try:
@@ -83,13 +85,13 @@ class OrderWorker:
             return
         except ConnectorError as error:
             log.warning("order %s %s must wait: %s", order_id, task, error)
-            await self.store.release(task_id, self.retry_after)
+            await self.outbox.release(task_id, self.retry_after)
             return
         except Exception:
             log.exception("order %s %s failed unexpectedly; retrying later", order_id, task)
-            await self.store.release(task_id, self.retry_after)
+            await self.outbox.release(task_id, self.retry_after)
             return
-        await self.store.finish(task_id)
+        await self.outbox.finish(task_id)
 
     async def track(self) -> None:
         """Follow each confirmed order's sub-orders at their networks, and look once more
