@@ -317,7 +317,9 @@ def wait_ready(hub_url: str, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.1)
 
 
-def start_hub(urls: dict[str, str], database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_hub(
+    urls: dict[str, str], database_url: str, keys_dir: Path
+) -> tuple[subprocess.Popen[bytes], str]:
     """``hub serve`` on a free port over ``urls`` and ``database_url``, production, ready.
 
     Rate limiting is off: the load driver is one client on purpose, and the figures are
@@ -330,6 +332,7 @@ def start_hub(urls: dict[str, str], database_url: str) -> tuple[subprocess.Popen
         HUB_ENVIRONMENT="production",
         HUB_DATABASE_URL=database_url,
         HUB_RATE_LIMIT="0",
+        HUB_AUTH_KEYS_DIR=str(keys_dir),
         **{f"HUB_NETWORK_{code.upper()}_URL": url for code, url in urls.items()},
     )
     args = [sys.executable, "-m", "hub.cli", "serve", "--host", HOST, "--port", str(port)]
@@ -395,7 +398,8 @@ def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], 
         hub: subprocess.Popen[bytes] | None = None
         try:
             urls = {net.code: net.url for launcher in launchers for net in launcher.start()}
-            hub, hub_url = start_hub(urls, f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}")
+            database = f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}"
+            hub, hub_url = start_hub(urls, database, data_dir / "keys")
             yield urls, hub_url
         finally:
             if hub is not None:

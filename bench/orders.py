@@ -17,6 +17,7 @@ import asyncio
 import itertools
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -270,7 +271,8 @@ def run_database(
     name: str, database_url: str, urls: dict[str, str], options: OrdersOptions
 ) -> tuple[list[Cell], Catalog]:
     """Start a hub on ``database_url``, measure every client count, stop it."""
-    hub, hub_url = start_hub(urls, database_url)
+    keys = Path(tempfile.mkdtemp(prefix="hub-bench-keys-"))
+    hub, hub_url = start_hub(urls, database_url, keys)
     try:
 
         async def session() -> tuple[list[Cell], Catalog]:
@@ -282,6 +284,7 @@ def run_database(
         return asyncio.run(session())
     finally:
         stop_process(hub)
+        shutil.rmtree(keys, ignore_errors=True)
 
 
 def print_table(cells: list[Cell], options: OrdersOptions, notes: list[str], wall: float) -> None:

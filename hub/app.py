@@ -1,10 +1,12 @@
 """The hub's ASGI application: ``create_app(settings)``.
 
 The lifespan builds one connector per configured network and the ``Federation`` over
-them, and closes them on shutdown. The /graphql endpoint is guarded by the query limits,
+them, and closes them on shutdown, and the auth service (``hub.auth``: signing keys, OAuth
+clients, token validation). The /graphql endpoint is guarded by the query limits,
 the rate limiter and persisted queries, sharing state through Redis when
 ``settings.redis_url`` is set. Routes: ``/graphql`` (``hub.http``), ``/healthz`` and
-``/readyz`` (``hub.health``).
+``/readyz`` (``hub.health``), ``/oauth/token``, ``/.well-known/jwks.json`` and
+``/.well-known/oauth-authorization-server`` (``hub.auth.endpoints``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from federation.orders.database import connect
 from federation.orders.service import OrderService
 from federation.orders.store import OrderStore
 from federation.orders.worker import running
+from hub.auth import endpoints as auth_endpoints
+from hub.auth.service import AuthService
 from hub.database import upgrade
 from hub.health import healthz, readyz
 from hub.http import GraphQLEndpoint
@@ -42,11 +46,13 @@ def create_app(
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
     schema: strawberry.Schema | None = None,
+    auth_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
     """The hub app for ``settings``.
 
     For tests: ``transports`` (network code to httpx transport) reroutes a network's
-    calls, ``schema`` replaces the public schema.
+    calls, ``schema`` replaces the public schema, ``auth_transport`` carries the external
+    token issuer's JWKS requests.
     """
     transports = transports or {}
     if schema is None:
@@ -75,6 +81,7 @@ def create_app(
             max_entries=settings.persisted_queries_max,
             redis=redis,
         ),
+        auth_required=settings.auth_required,
     )
 
     @asynccontextmanager
@@ -92,12 +99,17 @@ def create_app(
             await anyio.to_thread.run_sync(upgrade, settings.database_url)
         engine = connect(settings.database_url)
         orders = OrderService(OrderStore(engine), federation)
+        auth: AuthService | None = None
         app.state.federation = federation
         app.state.orders = orders
         try:
+            auth = await AuthService.start(settings, engine, transport=auth_transport)
+            app.state.auth = auth
             async with running(orders.worker):
                 yield
         finally:
+            if auth is not None:
+                await auth.aclose()
             await federation.aclose()
             await engine.dispose()
             if redis is not None:
@@ -106,9 +118,12 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", endpoint),
-            WebSocketRoute("/graphql", SubscriptionEndpoint(schema)),
+            WebSocketRoute(
+                "/graphql", SubscriptionEndpoint(schema, auth_required=settings.auth_required)
+            ),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *auth_endpoints.routes(),
         ],
         lifespan=lifespan,
     )

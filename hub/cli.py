@@ -1,4 +1,4 @@
-"""The ``hub`` command: ``hub serve``, ``hub schema``, ``hub demo``."""
+"""The ``hub`` command: ``serve``, ``schema``, ``db``, ``demo``, ``clients`` and ``keys``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from hub.auth.admin import add_commands as add_auth_commands
 from hub.settings import Settings, SettingsError, load_settings
 from networks.launcher import DEFAULT_PORTS
 
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="the hub's database")
     db.add_argument("action", choices=["upgrade"], help="upgrade: migrate to the latest schema")
     db.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
+
+    add_auth_commands(commands)
 
     demo = commands.add_parser("demo", help="start the reference networks and the hub over them")
     demo.add_argument("--host", default="127.0.0.1", help="hub address (default 127.0.0.1)")
@@ -61,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url)
         print(f"hub db: {settings.database_url} is up to date", flush=True)
         return 0
+    if args.command in ("clients", "keys"):
+        from hub.auth.admin import run_clients, run_keys
+
+        return (run_clients if args.command == "clients" else run_keys)(settings, args)
     from hub.demo import DemoOptions, run_demo
 
     options = DemoOptions(

@@ -10,7 +10,8 @@ def alembic_config(database_url: str) -> Config:
     """Alembic's configuration, in code: no alembic.ini to keep in step."""
     config = Config()
     config.set_main_option("script_location", "hub:migrations")
-    config.set_main_option("sqlalchemy.url", database_url)
+    # configparser interpolates "%": escape it (URL-encoded passwords, socket paths).
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 

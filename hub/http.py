@@ -16,6 +16,7 @@ body over ``max_body_bytes``                413                 413
 POST that is not ``application/json``       415                 415
 over a query limit, persisted query refused  400                 200
 batch over ``max_batch_size``                400                 400
+token invalid, or missing when required     401                 401
 client over its rate limit                  429, Retry-After    429, Retry-After
 unexpected failure in the hub               500, no internals   500, no internals
 ==========================================  ==================  ====================
@@ -23,9 +24,11 @@ unexpected failure in the hub               500, no internals   500, no internal
 A request error (execution never began) is answered without a ``data`` entry; every
 error body has the GraphQL shape ``{"errors": [{"message", "extensions": {"code"}}]}``.
 
-Before any operation runs, in this order: the client's rate limit (``hub.ratelimit``;
-one token per operation), the persisted query (``hub.persisted``), the query limits
-(``hub.limits``). Refusals carry their own ``extensions.code``, set by the exception that
+Before any operation runs, in this order: authentication (``hub.auth``: a bearer token,
+when sent, must be valid, else 401 ``UNAUTHENTICATED`` with ``WWW-Authenticate``; with
+``auth_required`` a request without one is refused the same way), the client's rate limit
+(``hub.ratelimit``; one token per operation), the persisted query (``hub.persisted``), the
+query limits (``hub.limits``). Refusals carry their own ``extensions.code``, set by the exception that
 refuses (``HttpError.code`` or ``Refused.code``) and turned into a body here only.
 
 A POST body that is a JSON array is a batch: its operations run concurrently, each as if
@@ -51,6 +54,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from hub.auth.principal import AuthError, Principal
 from hub.limits import QueryLimiter
 from hub.media import GRAPHQL_RESPONSE_JSON, JSON, choose_response_type, prefers_html
 from hub.persisted import PersistedQueries
@@ -62,6 +66,7 @@ logger = logging.getLogger("hub.http")
 
 GET_OPERATIONS = frozenset({OperationType.QUERY})
 POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+UNAUTHENTICATED = "UNAUTHENTICATED"
 
 
 def error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
@@ -94,8 +99,10 @@ class GraphQLEndpoint:
         limiter: QueryLimiter | None = None,
         rate_limiter: RateLimiter | None = None,
         persisted: PersistedQueries | None = None,
+        auth_required: bool = False,
     ) -> None:
         self.schema = schema
+        self.auth_required = auth_required
         self.max_body_bytes = max_body_bytes
         self.graphiql = graphiql
         self.max_batch_size = max_batch_size
@@ -149,6 +156,7 @@ class GraphQLEndpoint:
         else:
             raise HttpError(405, "Use GET or POST.", {"Allow": "GET, POST"})
         batch = body if isinstance(body, list) else [body]
+        request.state.principal = await self._authenticate(request)
         if self.rate_limiter is not None:
             await self.rate_limiter.admit(request, len(batch))
         if not isinstance(body, list):
@@ -158,6 +166,35 @@ class GraphQLEndpoint:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(self._answer_in_batch(request, p, allowed)) for p in body]
         return json_response([task.result() for task in tasks], media=media)
+
+    async def _authenticate(self, request: Request) -> Principal | None:
+        """The request's principal; None without a token unless one is required."""
+        header = request.headers.get("authorization")
+        if header is None:
+            if self.auth_required:
+                raise HttpError(
+                    401,
+                    "Authentication required: send Authorization: Bearer <access token> "
+                    "(get one from POST /oauth/token).",
+                    {"WWW-Authenticate": "Bearer"},
+                    code=UNAUTHENTICATED,
+                )
+            return None
+        try:
+            principal: Principal = await request.app.state.auth.validator.authenticate(header)
+        except AuthError as error:
+            description = error.message.replace('"', "'")
+            raise HttpError(
+                401,
+                f"Invalid access token: {error.message}.",
+                {
+                    "WWW-Authenticate": (
+                        f'Bearer error="invalid_token", error_description="{description}"'
+                    )
+                },
+                code=UNAUTHENTICATED,
+            ) from None
+        return principal
 
     async def _answer_in_batch(
         self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
@@ -196,7 +233,12 @@ class GraphQLEndpoint:
         self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
     ) -> ExecutionResult:
         state = request.app.state
-        context = Context(state.federation, request, orders_service=state.orders)
+        context = Context(
+            state.federation,
+            request,
+            orders_service=state.orders,
+            principal=getattr(request.state, "principal", None),
+        )
         try:
             return await self.schema.execute(
                 params.query,

@@ -27,12 +27,15 @@ RATE_LIMITED = "RATE_LIMITED"
 
 
 def client_key(request: Request) -> str:
-    """Who a request counts against: the remote address, for now.
+    """Who a request counts against: the token's client, else the remote address.
 
-    The one place that names the client. Once requests are authenticated, the token's
-    client id goes here. Behind a proxy, run uvicorn with ``--forwarded-allow-ips`` so the
-    address is the client's, not the proxy's.
+    The one place that names the client. ``hub.http`` authenticates before it rate-limits
+    and leaves the ``Principal`` on ``request.state``. Behind a proxy, run uvicorn with
+    ``--forwarded-allow-ips`` so the address is the client's, not the proxy's.
     """
+    principal = getattr(request.state, "principal", None)
+    if principal is not None:
+        return f"client:{principal.client_id}"
     return request.client.host if request.client else "unknown"
 
 

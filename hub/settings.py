@@ -30,6 +30,15 @@ TOML key                   environment variable                 default
 ``persisted_queries``      ``HUB_PERSISTED_QUERIES``            ``true`` (automatic persisted queries)
 ``persisted_queries_max``  ``HUB_PERSISTED_QUERIES_MAX``        ``1000`` kept in memory
 ``safelist``               ``HUB_SAFELIST``                     none; a path turns safelist mode on
+``auth_required``          ``HUB_AUTH_REQUIRED``                ``false``: /graphql without a token
+``auth_issuer``            ``HUB_AUTH_ISSUER``                  ``http://<host>:<port>``
+``auth_audience``          ``HUB_AUTH_AUDIENCE``                ``koperasi-hub``
+``auth_token_ttl``         ``HUB_AUTH_TOKEN_TTL``               ``900`` s (access token lifetime)
+``auth_keys_dir``          ``HUB_AUTH_KEYS_DIR``                ``var/keys`` (first key made at start)
+``auth_client_cache``      ``HUB_AUTH_CLIENT_CACHE``            ``5.0`` s a revocation may take to bite
+``auth_external_issuer``   ``HUB_AUTH_EXTERNAL_ISSUER``         none: only the hub's own tokens
+``auth_external_jwks_url`` ``HUB_AUTH_EXTERNAL_JWKS_URL``       none (set with the issuer)
+``auth_external_audience`` ``HUB_AUTH_EXTERNAL_AUDIENCE``       ``auth_audience``
 ``[[networks]]``           ``HUB_NETWORK_<CODE>_URL``,          the three reference networks
                            ``HUB_NETWORK_<CODE>_<CREDENTIAL>``
 =========================  ===================================  ============================
@@ -129,6 +138,16 @@ class Settings:
     persisted_queries_max: int = 1000
     # A JSON map of sha256 -> query, or a folder of .graphql files: only these run.
     safelist: str | None = None
+    # Partner apps (hub.auth): tokens are optional until auth_required turns them on.
+    auth_required: bool = False
+    auth_issuer: str | None = None
+    auth_audience: str = "koperasi-hub"
+    auth_token_ttl: int = 900
+    auth_keys_dir: str = "var/keys"
+    auth_client_cache: float = 5.0
+    auth_external_issuer: str | None = None
+    auth_external_jwks_url: str | None = None
+    auth_external_audience: str | None = None
     networks: tuple[NetworkSettings, ...] = field(default_factory=reference_networks)
 
     @property
@@ -137,6 +156,11 @@ class Settings:
         if self.graphiql is None:
             return self.environment == "development"
         return self.graphiql
+
+    @property
+    def token_issuer(self) -> str:
+        """The ``iss`` of the hub's access tokens: ``auth_issuer``, else the hub's own URL."""
+        return self.auth_issuer or f"http://{self.host}:{self.port}"
 
     def connector_configs(self) -> list[ConnectorConfig]:
         """One ``ConnectorConfig`` per network, in the configured order."""
@@ -164,7 +188,9 @@ _SCALARS = ("database_url", "host", "port", "environment", "graphiql", "deadline
             "migrate_on_start", "max_depth", "max_cost", "default_list_size", "max_aliases",
             "max_root_fields", "max_batch_size", "rate_limit", "rate_limit_burst", "redis_url",
             "redis_prefix", "persisted_queries", "persisted_queries_max",
-            "safelist")  # fmt: skip
+            "safelist", "auth_required", "auth_issuer", "auth_audience", "auth_token_ttl",
+            "auth_keys_dir", "auth_client_cache", "auth_external_issuer",
+            "auth_external_jwks_url", "auth_external_audience")  # fmt: skip
 
 
 def load_settings(
@@ -248,6 +274,15 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "persisted_queries": (_parse_bool, "true or false"),
     "persisted_queries_max": (int, "an integer"),
     "safelist": (_optional, "a path to a JSON file or a folder of .graphql files"),
+    "auth_required": (_parse_bool, "true or false"),
+    "auth_issuer": (_optional, "an http(s) URL"),
+    "auth_audience": (str, "an audience name"),
+    "auth_token_ttl": (int, "an integer number of seconds"),
+    "auth_keys_dir": (str, "a folder path"),
+    "auth_client_cache": (float, "a number of seconds (0: no cache)"),
+    "auth_external_issuer": (_optional, "an issuer URL"),
+    "auth_external_jwks_url": (_optional, "an http(s) URL"),
+    "auth_external_audience": (_optional, "an audience name"),
 }
 
 
@@ -337,6 +372,7 @@ def _check(settings: Settings) -> None:
         if not (math.isfinite(value) and value > 0):
             raise SettingsError(f"{name} {value}: must be a finite number greater than 0")
     _check_limits(settings)
+    _check_auth(settings)
     seen: set[str] = set()
     for net in settings.networks:
         if net.code in seen:
@@ -379,3 +415,30 @@ def _check_limits(settings: Settings) -> None:
             load_safelist(Path(settings.safelist))
         except SafelistError as error:
             raise SettingsError(str(error)) from None
+
+
+def _check_auth(settings: Settings) -> None:
+    if settings.auth_issuer is not None and not settings.auth_issuer.startswith(
+        ("http://", "https://")
+    ):
+        raise SettingsError(f"auth_issuer {settings.auth_issuer!r}: expected an http(s) URL")
+    if settings.auth_issuer is not None and settings.auth_issuer.endswith("/"):
+        raise SettingsError(f"auth_issuer {settings.auth_issuer!r}: leave out the trailing /")
+    if not settings.auth_audience:
+        raise SettingsError("auth_audience: must not be empty")
+    if not 60 <= settings.auth_token_ttl <= 86_400:
+        raise SettingsError(
+            f"auth_token_ttl {settings.auth_token_ttl}: expected 60 to 86400 seconds"
+        )
+    if not settings.auth_keys_dir:
+        raise SettingsError("auth_keys_dir: must not be empty")
+    cache = settings.auth_client_cache
+    if not (math.isfinite(cache) and 0 <= cache <= 300):
+        raise SettingsError(f"auth_client_cache {cache}: expected 0 to 300 seconds")
+    issuer, url = settings.auth_external_issuer, settings.auth_external_jwks_url
+    if (issuer is None) != (url is None):
+        raise SettingsError("auth_external_issuer and auth_external_jwks_url: set both or neither")
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise SettingsError(f"auth_external_jwks_url {url!r}: expected an http(s) URL")
+    if issuer is not None and issuer == settings.token_issuer:
+        raise SettingsError(f"auth_external_issuer {issuer!r} is the hub's own issuer")

@@ -9,6 +9,7 @@ from federation.fanout import NetworkOutcome
 from federation.hub import Federation
 from federation.loaders import Loaders
 from federation.orders.service import OrderService
+from resolvers.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Context:
     federation: Federation
     request: Any = None
     orders_service: OrderService | None = None
+    principal: Principal | None = None  # the authenticated client, when a token came
+    # What a WebSocket client sent with ``connection_init`` (strawberry fills it in).
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
     failures: list[NetworkFailure] = field(default_factory=list)
 

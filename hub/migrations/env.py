@@ -8,11 +8,16 @@ from alembic import context
 from sqlalchemy import Connection
 
 from federation.orders.database import connect
-from federation.orders.tables import metadata
+from federation.orders.tables import metadata as orders_metadata
+from hub.auth.tables import metadata as auth_metadata
 
 
 def _migrate(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=[orders_metadata, auth_metadata],
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

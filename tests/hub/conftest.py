@@ -82,9 +82,28 @@ async def serve_hub(
 
 
 def private_database(settings: Settings) -> Settings:
-    """``settings`` on a fresh SQLite file in a temporary folder."""
+    """``settings`` on a fresh SQLite file in a temporary folder.
+
+    The signing keys go to one folder per test run (unless the settings name their own),
+    so test hubs neither write to ``var/keys`` nor each make a key of their own.
+    """
     folder = tempfile.mkdtemp(prefix="hub-test-")
-    return replace(settings, database_url=f"sqlite+aiosqlite:///{folder}/hub.sqlite3")
+    keys = settings.auth_keys_dir
+    if keys == Settings.auth_keys_dir:
+        keys = shared_keys_dir()
+    return replace(
+        settings, database_url=f"sqlite+aiosqlite:///{folder}/hub.sqlite3", auth_keys_dir=keys
+    )
+
+
+_KEYS_DIR: list[str] = []
+
+
+def shared_keys_dir() -> str:
+    """A keys folder made once for this test run."""
+    if not _KEYS_DIR:
+        _KEYS_DIR.append(tempfile.mkdtemp(prefix="hub-test-keys-"))
+    return _KEYS_DIR[0]
 
 
 @pytest.fixture

@@ -75,7 +75,12 @@ def test_demo_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         "--data-dir", str(tmp_path), "--products", "60",
     ]  # fmt: skip
     database = f"sqlite+aiosqlite:///{tmp_path}/hub.sqlite3"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HUB_DATABASE_URL": database}
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "HUB_DATABASE_URL": database,
+        "HUB_AUTH_KEYS_DIR": str(tmp_path / "keys"),
+    }
     process = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )

@@ -22,7 +22,10 @@ from tests.support.live import LiveNetworks, live_networks
 @asynccontextmanager
 async def hub_on_free_port(networks: LiveNetworks, data: Path) -> AsyncIterator[str]:
     settings = load_settings(
-        {"HUB_DATABASE_URL": f"sqlite+aiosqlite:///{data}/hub.sqlite3"}
+        {
+            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{data}/hub.sqlite3",
+            "HUB_AUTH_KEYS_DIR": str(data / "keys"),
+        }
     ).with_network_urls(networks.urls)
     stop = asyncio.Event()
     ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()

@@ -104,6 +104,7 @@ async def hub_serving(database: Path, networks: ChildNetworks) -> AsyncIterator[
     env.update(
         PYTHONUNBUFFERED="1",
         HUB_DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        HUB_AUTH_KEYS_DIR=str(database.parent / "keys"),
         # Long enough that a slowed network is waited on, not timed out and retried.
         HUB_NETWORK_TIMEOUT="15",
         **{f"HUB_NETWORK_{code.upper()}_URL": url for code, url in networks.live.urls.items()},

@@ -1,0 +1,213 @@
+"""The resource side: an ``Authorization`` header in, a ``Principal`` out, or ``AuthError``.
+
+The header is read before any key is trusted: only RS256 (and, for the external issuer,
+ES256) is accepted, so ``alg: none`` and HS256 signed with a public key as the secret never
+reach a verifier; the key comes from the ``kid``, never from the token itself. The claims
+are then checked (issuer, audience, times with a small leeway, ``typ: at+jwt``), and for
+the hub's own tokens the client is looked up (cached briefly) so a revoked client's tokens
+stop working.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from joserfc import jwt
+from joserfc.errors import (
+    BadSignatureError,
+    ClaimError,
+    ExpiredTokenError,
+    JoseError,
+    MissingClaimError,
+)
+from joserfc.jwk import Key
+from joserfc.jwt import JWTClaimsRegistry
+
+from hub.auth.clients import ClientCache
+from hub.auth.external import RemoteKeySet
+from hub.auth.keys import ALGORITHM, KeyRing
+from hub.auth.principal import AuthError, Principal
+from hub.auth.scopes import SCOPES
+from hub.auth.tokens import TOKEN_TYPE
+
+LEEWAY = 30  # seconds of clock skew tolerated on exp, nbf and iat
+MAX_TOKEN_LENGTH = 8192
+EXTERNAL_ALGORITHMS = frozenset({"RS256", "ES256"})
+COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+TOKEN_TYPES = frozenset({TOKEN_TYPE, f"application/{TOKEN_TYPE}"})
+
+
+@dataclass(frozen=True)
+class ExternalIssuer:
+    """The one outside issuer whose tokens the hub also accepts."""
+
+    issuer: str
+    audience: str
+    keys: RemoteKeySet
+
+
+class TokenValidator:
+    """Checks bearer tokens from the hub itself and, if configured, one external issuer."""
+
+    def __init__(
+        self,
+        keys: KeyRing,
+        issuer: str,
+        audience: str,
+        clients: ClientCache | None,
+        *,
+        external: ExternalIssuer | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.keys = keys
+        self.issuer = issuer
+        self.audience = audience
+        self.clients = clients
+        self.external = external
+        self.clock = clock
+
+    async def authenticate(self, authorization: str | None) -> Principal:
+        """The principal behind ``Authorization: Bearer <token>``; ``AuthError`` otherwise."""
+        token = bearer_token(authorization)
+        header = _unverified_header(token)
+        alg, kid = header.get("alg"), header.get("kid")
+        accepted = {ALGORITHM, *(EXTERNAL_ALGORITHMS if self.external else ())}
+        if not isinstance(alg, str) or alg not in accepted:
+            raise AuthError("unsupported_algorithm", f"tokens signed with {alg} are not accepted")
+        if not isinstance(kid, str) or not kid:
+            raise AuthError("malformed", "the token header has no kid")
+        typ = header.get("typ")
+        if not isinstance(typ, str) or typ.lower() not in TOKEN_TYPES:
+            raise AuthError("wrong_type", "not an access token (typ must be at+jwt)")
+        own_key = self.keys.find(kid)
+        if own_key is not None:
+            claims = self._verify(token, own_key, alg, {ALGORITHM}, self.issuer, self.audience)
+            return await self._own_principal(claims)
+        if self.external is not None and alg in EXTERNAL_ALGORITHMS:
+            external_key = await self.external.keys.find(kid)
+            if external_key is not None:
+                claims = self._verify(
+                    token,
+                    external_key,
+                    alg,
+                    EXTERNAL_ALGORITHMS,
+                    self.external.issuer,
+                    self.external.audience,
+                )
+                return _external_principal(claims)
+        raise AuthError("unknown_key", "the token was signed with a key this hub does not know")
+
+    def _verify(
+        self,
+        token: str,
+        key: Key,
+        alg: str,
+        allowed: set[str] | frozenset[str],
+        issuer: str,
+        audience: str,
+    ) -> dict[str, Any]:
+        if alg not in allowed or key.get("alg", alg) != alg:
+            raise AuthError("unsupported_algorithm", f"tokens signed with {alg} are not accepted")
+        try:
+            decoded = jwt.decode(token, key, algorithms=[alg])
+        except BadSignatureError:
+            raise AuthError("bad_signature", "the token's signature does not verify") from None
+        except (JoseError, ValueError):
+            raise AuthError("malformed", "the token cannot be decoded") from None
+        claims = dict(decoded.claims)
+        registry = JWTClaimsRegistry(
+            now=lambda: int(self.clock()),
+            leeway=LEEWAY,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
+            sub={"essential": True},
+            exp={"essential": True},
+        )
+        try:
+            registry.validate(claims)
+        except ExpiredTokenError:
+            raise AuthError("expired", "the token has expired") from None
+        except MissingClaimError as error:
+            raise AuthError("missing_claim", f"the token lacks {error.claim}") from None
+        except ClaimError as error:
+            raise _claim_error(error.claim) from None
+        except (JoseError, ValueError, TypeError):
+            raise AuthError("malformed", "the token's claims are malformed") from None
+        return claims
+
+    async def _own_principal(self, claims: dict[str, Any]) -> Principal:
+        client_id = claims["sub"]
+        scope = claims.get("scope", "")
+        if not isinstance(client_id, str) or not isinstance(scope, str):
+            raise AuthError("malformed", "the token's claims are malformed")
+        record = await self.clients.get(client_id) if self.clients is not None else None
+        if record is None or not record.active or record.organization != claims.get("org"):
+            raise AuthError("revoked", "the token's client has been revoked")
+        return Principal(
+            client_id=client_id,
+            organization=record.organization,
+            scopes=frozenset(scope.split()) & record.scopes,
+            issuer=self.issuer,
+        )
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of a ``Bearer`` header; ``AuthError`` when missing or not a compact JWS."""
+    if authorization is None or not authorization.strip():
+        raise AuthError("missing", "a Bearer access token is required")
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise AuthError("malformed", "use Authorization: Bearer <access token>")
+    if len(token) > MAX_TOKEN_LENGTH or not COMPACT_JWS.fullmatch(token):
+        raise AuthError("malformed", "the access token is not a signed JWT")
+    return token
+
+
+def _unverified_header(token: str) -> dict[str, Any]:
+    segment = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise AuthError("malformed", "the token header is not JSON") from None
+    if not isinstance(header, dict):
+        raise AuthError("malformed", "the token header is not a JSON object")
+    return header
+
+
+def _claim_error(claim: str) -> AuthError:
+    if claim == "iss":
+        return AuthError("wrong_issuer", "the token is from another issuer")
+    if claim == "aud":
+        return AuthError("wrong_audience", "the token is meant for another audience")
+    if claim in ("nbf", "iat"):
+        return AuthError("not_yet_valid", "the token is not valid yet")
+    return AuthError("malformed", f"the token's {claim} claim is not valid")
+
+
+def _external_principal(claims: dict[str, Any]) -> Principal:
+    client_id = claims.get("client_id", claims["sub"])
+    scope = claims.get("scope", claims.get("scp", ""))
+    names = scope.split() if isinstance(scope, str) else scope
+    organization = claims.get("org")
+    if (
+        not isinstance(client_id, str)
+        or not isinstance(names, list)
+        or not all(isinstance(n, str) for n in names)
+        or not (organization is None or isinstance(organization, str))
+    ):
+        raise AuthError("malformed", "the token's claims are malformed")
+    return Principal(
+        client_id=client_id,
+        organization=organization,
+        # scopes the hub does not define mean nothing here
+        scopes=frozenset(names) & frozenset(SCOPES),
+        issuer=str(claims["iss"]),
+    )
