@@ -58,7 +58,7 @@ def create_app(
     if schema is None:
         from schema import build_schema  # the public graph; tests may serve their own
 
-        schema = build_schema()
+        schema = build_schema(introspection=settings.introspection_enabled)
     redis = (
         SharedRedis(settings.redis_url, settings.redis_prefix)
         if settings.redis_url is not None

@@ -12,6 +12,7 @@ TOML key                   environment variable                 default
 ``port``                   ``HUB_PORT``                         ``8000``
 ``environment``            ``HUB_ENVIRONMENT``                  ``development``
 ``graphiql``               ``HUB_GRAPHIQL``                     on in development only
+``introspection``          ``HUB_INTROSPECTION``                on in development only
 ``deadline``               ``HUB_DEADLINE``                     ``2.0`` s (whole fan-out)
 ``network_timeout``        ``HUB_NETWORK_TIMEOUT``              ``2.0`` s (each request)
 ``max_page_size``          ``HUB_MAX_PAGE_SIZE``                ``100``
@@ -117,6 +118,7 @@ class Settings:
     port: int = 8000
     environment: str = "development"
     graphiql: bool | None = None  # None: on in development, off in production
+    introspection: bool | None = None  # None: on in development, off in production
     deadline: float = 2.0
     network_timeout: float = 2.0
     max_page_size: int = 100
@@ -158,6 +160,13 @@ class Settings:
         return self.graphiql
 
     @property
+    def introspection_enabled(self) -> bool:
+        """Whether the schema answers ``__schema`` / ``__type`` queries."""
+        if self.introspection is None:
+            return self.environment == "development"
+        return self.introspection
+
+    @property
     def token_issuer(self) -> str:
         """The ``iss`` of the hub's access tokens: ``auth_issuer``, else the hub's own URL."""
         return self.auth_issuer or f"http://{self.host}:{self.port}"
@@ -183,7 +192,7 @@ class Settings:
         return replace(self, networks=networks)
 
 
-_SCALARS = ("database_url", "host", "port", "environment", "graphiql", "deadline",
+_SCALARS = ("database_url", "host", "port", "environment", "graphiql", "introspection", "deadline",
             "network_timeout", "max_page_size", "max_body_bytes",
             "migrate_on_start", "max_depth", "max_cost", "default_list_size", "max_aliases",
             "max_root_fields", "max_batch_size", "rate_limit", "rate_limit_burst", "redis_url",
@@ -256,6 +265,7 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "port": (int, "an integer port"),
     "environment": (str, "development or production"),
     "graphiql": (_parse_bool, "true or false"),
+    "introspection": (_parse_bool, "true or false"),
     "deadline": (float, "a number of seconds"),
     "network_timeout": (float, "a number of seconds"),
     "max_page_size": (int, "an integer"),

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from schema.catalog import Product
@@ -26,8 +26,8 @@ class HubSchema(strawberry.Schema):
         """Logging happens in ``ErrorCodes``, which knows user mistakes from hub faults."""
 
 
-def build_schema() -> strawberry.Schema:
-    """The hub's public GraphQL schema."""
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The hub's public GraphQL schema; production turns ``introspection`` off."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
@@ -37,6 +37,7 @@ def build_schema() -> strawberry.Schema:
             ErrorCodes,
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
+            *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(scalar_map=SCALARS),
     )

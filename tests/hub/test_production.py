@@ -1,0 +1,36 @@
+"""Production mode: no introspection and no GraphiQL unless enabled."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.settings import load_settings
+from tests.hub.conftest import serve_hub
+
+INTROSPECTION = {"query": "{ __schema { queryType { name } } }"}
+
+
+@pytest.mark.parametrize(
+    ("env", "introspects"),
+    [
+        ({}, True),
+        ({"HUB_ENVIRONMENT": "production"}, False),
+        ({"HUB_ENVIRONMENT": "production", "HUB_INTROSPECTION": "true"}, True),
+    ],
+)
+async def test_introspection_follows_the_environment(
+    env: dict[str, str], introspects: bool
+) -> None:
+    async with serve_hub(load_settings(env), schema=None) as client:
+        response = await client.post(
+            "/graphql", json=INTROSPECTION, headers={"accept": "application/json"}
+        )
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+    body = response.json()
+    if introspects:
+        assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+    else:
+        assert "data" not in body
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "introspection" in body["errors"][0]["message"].lower()
+    assert ("text/html" in page.headers["content-type"]) is (env.get("HUB_ENVIRONMENT") is None)
