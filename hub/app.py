@@ -28,6 +28,8 @@ from federation.orders.database import connect
 from federation.orders.service import OrderService
 from federation.orders.store import OrderStore
 from federation.orders.worker import running
+from hub.audit.extension import AuditMutations
+from hub.audit.log import AuditLog
 from hub.auth import endpoints as auth_endpoints
 from hub.auth.service import AuthService
 from hub.database import upgrade
@@ -58,7 +60,9 @@ def create_app(
     if schema is None:
         from schema import build_schema  # the public graph; tests may serve their own
 
-        schema = build_schema(introspection=settings.introspection_enabled)
+        schema = build_schema(
+            introspection=settings.introspection_enabled, extensions=[AuditMutations]
+        )
     redis = (
         SharedRedis(settings.redis_url, settings.redis_prefix)
         if settings.redis_url is not None
@@ -102,6 +106,7 @@ def create_app(
         auth: AuthService | None = None
         app.state.federation = federation
         app.state.orders = orders
+        app.state.audit = AuditLog(engine)
         try:
             auth = await AuthService.start(settings, engine, transport=auth_transport)
             app.state.auth = auth

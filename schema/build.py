@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from schema.catalog import Product
@@ -26,14 +32,20 @@ class HubSchema(strawberry.Schema):
         """Logging happens in ``ErrorCodes``, which knows user mistakes from hub faults."""
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The hub's public GraphQL schema; production turns ``introspection`` off."""
+def build_schema(
+    *, introspection: bool = True, extensions: Sequence[type[SchemaExtension]] = ()
+) -> strawberry.Schema:
+    """The hub's public GraphQL schema; production turns ``introspection`` off, and the
+    hub adds its own ``extensions`` (the audit log)."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Product, Supplier, Cooperative, Network, Order],
         extensions=[
+            # The hub's extensions come first: their on_operation ends last, after
+            # ErrorCodes has given every error its code.
+            *extensions,
             ErrorCodes,
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),

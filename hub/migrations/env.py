@@ -9,13 +9,14 @@ from sqlalchemy import Connection
 
 from federation.orders.database import connect
 from federation.orders.tables import metadata as orders_metadata
+from hub.audit.tables import metadata as audit_metadata
 from hub.auth.tables import metadata as auth_metadata
 
 
 def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=[orders_metadata, auth_metadata],
+        target_metadata=[orders_metadata, auth_metadata, audit_metadata],
         render_as_batch=True,
     )
     with context.begin_transaction():
