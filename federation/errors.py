@@ -3,7 +3,9 @@
     HubError
     ├── InputError        the request itself is wrong (BAD_USER_INPUT)
     ├── NotFoundError     a well-formed id that names nothing (NOT_FOUND)
-    └── ConflictError     contradicts what the hub holds, e.g. a reused key (CONFLICT)
+    ├── ConflictError     contradicts what the hub holds, e.g. a reused key (CONFLICT)
+    ├── UnauthenticatedError  the request needs a token and carried none (UNAUTHENTICATED)
+    └── ForbiddenError    the token lacks a scope, or names another tenant (FORBIDDEN)
 
 Network failures stay ``connectors.errors.ConnectorError``. The schema layer maps both
 trees to ``extensions.code`` in one place (``schema/errors.py``).
@@ -28,3 +30,12 @@ class NotFoundError(HubError):
 
 class ConflictError(HubError):
     """The request contradicts what the hub already holds (CONFLICT)."""
+
+
+class UnauthenticatedError(HubError):
+    """The request needs a valid token and did not carry one (UNAUTHENTICATED)."""
+
+
+class ForbiddenError(HubError):
+    """The token is valid but may not do this: a scope is missing or the data is another
+    organisation's (FORBIDDEN)."""

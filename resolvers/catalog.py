@@ -5,7 +5,7 @@ from __future__ import annotations
 from connectors.records import CertificationKind, ProductQuery, ProductRecord
 from federation.ranking import ProductSort
 from federation.search import ProductSearch, search_products
-from resolvers import validation
+from resolvers import access, validation
 from resolvers.context import Context
 from resolvers.paging import PageResult, page_result
 
@@ -25,7 +25,8 @@ async def search(
     first: int,
     after: str | None,
 ) -> PageResult[ProductRecord]:
-    """One page of products from every network, merged and ranked."""
+    """One page of products from every network, merged and ranked (catalog:read)."""
+    access.require(context, access.CATALOG_READ)
     federation = context.federation
     first = validation.page_size(first, federation.limits.max_page_size)
     validation.price_range(min_price, max_price)
@@ -45,3 +46,9 @@ async def search(
     merged = await search_products(federation, context.loaders, request, first, after)
     context.report(("search",), merged.outcomes)
     return page_result(merged, request.fingerprint(), after)
+
+
+def networks(context: Context) -> list[str]:
+    """The codes of every network the hub federates, in order (catalog:read)."""
+    access.require(context, access.CATALOG_READ)
+    return list(context.federation.codes)

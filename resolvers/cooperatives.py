@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.records import CooperativeQuery, CooperativeRecord
 from federation.cooperatives import CooperativeSearch, search_cooperatives
-from resolvers import validation
+from resolvers import access, validation
 from resolvers.context import Context
 from resolvers.paging import PageResult, page_result
 
@@ -20,6 +20,7 @@ async def cooperatives(
     after: str | None,
 ) -> PageResult[CooperativeRecord]:
     """One page of cooperatives from every network, by name."""
+    access.require(context, access.CATALOG_READ)
     federation = context.federation
     first = validation.page_size(first, federation.limits.max_page_size)
     request = CooperativeSearch(

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from connectors.records import CooperativeRecord, ProductRecord, SupplierRecord
 from federation.errors import InputError
 from federation.orders.model import Order
+from resolvers import access
 from resolvers.context import Context
 
 Found = ProductRecord | SupplierRecord | CooperativeRecord | Order | str | None
 
 
+def check(context: Context, type_name: str) -> None:
+    """Refuse (FORBIDDEN) unless the token may read ``type_name``: orders:read for an
+    Order, catalog:read for the catalogue's types."""
+    access.require(context, access.ORDERS_READ if type_name == "Order" else access.CATALOG_READ)
+
+
+async def load_many(context: Context, decoded: list[tuple[str, tuple[str, ...]]]) -> list[Found]:
+    """Each ID's record, in order; every scope is checked before anything is loaded."""
+    for type_name, _ in decoded:
+        check(context, type_name)
+    # Gathered, so the loaders see every id in one tick and batch them per network.
+    return list(await asyncio.gather(*(load(context, *d) for d in decoded)))
+
+
 async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Found:
-    """The record an ID names (a network code for ``Network``), or None when it is gone."""
+    """The record an ID names (a network code for ``Network``), or None when it is gone
+    or is another organisation's order."""
+    check(context, type_name)
     loaders = context.loaders
     federation = context.federation
     if type_name == "Supplier" and len(parts) == 1:
@@ -20,7 +39,10 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
     if type_name == "Network" and len(parts) == 1:
         return parts[0] if parts[0] in federation.by_code else None
     if type_name == "Order" and len(parts) == 1:
-        return await context.orders.store.load(parts[0])
+        order = await context.orders.store.load(parts[0])
+        if order is None or not access.check_owner(context, order.buyer_id):
+            return None
+        return order
     if len(parts) != 2:
         raise InputError(f"a {type_name} ID holds a network and an id")
     network, native_id = parts

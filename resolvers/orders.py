@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from connectors.records import TransactionRecord
-from federation.errors import InputError
+from federation.errors import ForbiddenError, InputError, NotFoundError
 from federation.orders.model import Order, OrderState
 from federation.orders.placing import LineRequest, PlaceOrderRequest
-from resolvers import validation
+from resolvers import access, validation
 from resolvers.context import Context
 from resolvers.ids import decode_node
 from resolvers.streams import merge, order_transactions
@@ -31,10 +31,14 @@ async def place_order(
     delivery_region_code: str,
     idempotency_key: str,
 ) -> Order:
-    """Place an order across networks on the buyer's behalf."""
+    """Place an order across networks on the buyer's behalf: orders:write, and the buyer
+    must be the principal's own organisation (FORBIDDEN otherwise, before anything is
+    written)."""
+    access.require(context, access.ORDERS_WRITE)
+    buyer = _pair(decode_node(buyer_id, "Cooperative", "buyerId"))
     request = PlaceOrderRequest(
-        buyer=_pair(decode_node(buyer_id, "Cooperative", "buyerId")),
-        buyer_label=buyer_id,
+        buyer=buyer,
+        buyer_label=access.own_buyer(context, buyer_id),
         lines=tuple(
             LineRequest(
                 product=_pair(decode_node(line.product_id, "Product", "productId")),
@@ -50,11 +54,27 @@ async def place_order(
 
 
 async def cancel_order(context: Context, order_id: str) -> Order:
-    return await context.orders.cancel(decode_node(order_id, "Order", "id")[0])
+    """Cancel an order: orders:write; another organisation's order is NOT_FOUND."""
+    access.require(context, access.ORDERS_WRITE)
+    native_id = decode_node(order_id, "Order", "id")[0]
+    await _own_order(context, native_id)
+    return await context.orders.cancel(native_id)
 
 
 async def order(context: Context, order_id: str) -> Order | None:
+    """One order: orders:read; None when it is missing or another organisation's."""
+    access.require(context, access.ORDERS_READ)
     found = await context.orders.store.load(decode_node(order_id, "Order", "id")[0])
+    if found is None or not access.check_owner(context, found.buyer_id):
+        return None
+    return found
+
+
+async def _own_order(context: Context, native_id: str) -> Order:
+    """The order, when it exists and is the principal's; NotFoundError either way else."""
+    found = await context.orders.store.load(native_id)
+    if found is None or not access.check_owner(context, found.buyer_id):
+        raise NotFoundError(f"no order {native_id}")
     return found
 
 
@@ -77,10 +97,13 @@ async def orders(
     first: int,
     after: str | None,
 ) -> OrderPage:
-    """The newest orders first, by buyer and status."""
+    """The newest orders first, by buyer and status: orders:read, and only the principal's
+    organisation's (a ``buyer_id`` of another organisation is FORBIDDEN)."""
+    access.require(context, access.ORDERS_READ)
     first = validation.page_size(first, context.federation.limits.max_page_size)
     if buyer_id is not None:
         decode_node(buyer_id, "Cooperative", "buyerId")
+    buyer_id = access.visible_buyer(context, buyer_id)
     position = _decode_cursor(after) if after else None
     found = await context.orders.store.page(
         buyer_id=buyer_id, status=status, first=first + 1, after=position
@@ -97,7 +120,11 @@ def _decode_cursor(cursor: str) -> tuple[float, str]:
 
 
 async def order_updates(context: Context, order_id: str) -> AsyncIterator[Order]:
-    async for order in context.orders.watch(decode_node(order_id, "Order", "orderId")[0]):
+    """The order's updates: orders:read; another organisation's order is NOT_FOUND."""
+    access.require(context, access.ORDERS_READ)
+    native_id = decode_node(order_id, "Order", "orderId")[0]
+    await _own_order(context, native_id)
+    async for order in context.orders.watch(native_id):
         yield order
 
 
@@ -105,7 +132,11 @@ async def transactions(
     context: Context, cooperative_id: str, poll: float = 1.0
 ) -> AsyncIterator[TransactionRecord]:
     """The cooperative's transactions as they happen: its network's live stream, if it has
-    one, merged with the hub's own order events for it."""
+    one, merged with the hub's own order events for it. orders:read, and only the
+    principal's own cooperative (FORBIDDEN otherwise)."""
+    access.require(context, access.ORDERS_READ)
+    if not access.check_owner(context, cooperative_id):
+        raise ForbiddenError("a token follows only its own organisation's transactions")
     network, native_id = _pair(decode_node(cooperative_id, "Cooperative", "cooperativeId"))
     connector = context.federation.by_code.get(network)
     live = connector.transactions(native_id) if connector is not None else None

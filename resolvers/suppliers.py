@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.records import CertificationKind, Scale, SupplierQuery, SupplierRecord
 from federation.suppliers import SupplierSearch, search_suppliers
-from resolvers import validation
+from resolvers import access, validation
 from resolvers.context import Context
 from resolvers.paging import PageResult, page_result
 
@@ -23,6 +23,7 @@ async def suppliers(
     after: str | None,
 ) -> PageResult[SupplierRecord]:
     """One page of suppliers; each item is the listing of the network that owns the NIB."""
+    access.require(context, access.CATALOG_READ)
     federation = context.federation
     first = validation.page_size(first, federation.limits.max_page_size)
     request = SupplierSearch(

@@ -14,10 +14,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from schema.catalog import Product
 from schema.cooperatives import Cooperative
-from schema.errors import ErrorCodes
+from schema.errors import ErrorCodes, with_code
 from schema.mutation import Mutation
 from schema.networks import Network
 from schema.orders import Order
@@ -29,7 +31,20 @@ from schema.suppliers import Supplier
 
 class HubSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        """Logging happens in ``ErrorCodes``, which knows user mistakes from hub faults."""
+        """Codes for subscription events, which no operation-level extension sees.
+
+        Queries and mutations get theirs (and their logging) from ``ErrorCodes``.
+        """
+        if execution_context is None or execution_context.graphql_document is None:
+            return  # a document that did not parse: no subscription
+        try:
+            subscription = execution_context.operation_type is OperationType.SUBSCRIPTION
+        except CannotGetOperationTypeError:
+            return
+        if subscription:
+            for error in errors:
+                coded = with_code(error)
+                error.message, error.extensions = coded.message, coded.extensions
 
 
 def build_schema(

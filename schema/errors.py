@@ -2,6 +2,9 @@
 
 InputError, and anything graphql-core refuses before execution   BAD_USER_INPUT
 NotFoundError                                                     NOT_FOUND
+ConflictError                                                     CONFLICT
+UnauthenticatedError                                              UNAUTHENTICATED
+ForbiddenError (a missing scope, another organisation's data)     FORBIDDEN
 NetworkRateLimited                                                RATE_LIMITED
 any other ConnectorError, and each failed network of a fan-out    NETWORK_UNAVAILABLE
 anything else                                                     INTERNAL_SERVER_ERROR
@@ -20,7 +23,13 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from connectors.errors import ConnectorError, NetworkRateLimited
-from federation.errors import ConflictError, InputError, NotFoundError
+from federation.errors import (
+    ConflictError,
+    ForbiddenError,
+    InputError,
+    NotFoundError,
+    UnauthenticatedError,
+)
 from resolvers.context import Context
 
 log = logging.getLogger("hub.errors")
@@ -34,6 +43,10 @@ def code_for(error: GraphQLError) -> str:
         return "NOT_FOUND"
     if isinstance(original, ConflictError):
         return "CONFLICT"
+    if isinstance(original, UnauthenticatedError):
+        return "UNAUTHENTICATED"
+    if isinstance(original, ForbiddenError):
+        return "FORBIDDEN"
     if isinstance(original, NetworkRateLimited):
         return "RATE_LIMITED"
     if isinstance(original, ConnectorError):

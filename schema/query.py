@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import strawberry
@@ -45,7 +44,7 @@ from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, t
 class Query:
     @strawberry.field(description="Every network the hub federates, in its fixed order.")
     def networks(self, info: Info[Context, None]) -> list[Network]:
-        return [Network.of(code) for code in info.context.federation.codes]
+        return [Network.of(code) for code in catalog.networks(info.context)]
 
     @strawberry.field(
         description="Search products in every network at once: merged, ranked by text "
@@ -203,9 +202,7 @@ class Query:
         if len(ids) > 100:
             raise InputError("`nodes` takes at most 100 ids at once")
         decoded = [from_global_id(i) for i in ids]
-        # Gathered, so the loaders see every id in one tick and batch them per network.
-        found = await asyncio.gather(*(nodes.load(info.context, *d) for d in decoded))
-        return [_wrap(f) for f in found]
+        return [_wrap(f) for f in await nodes.load_many(info.context, decoded)]
 
 
 def _wrap(found: nodes.Found) -> Node | None:
