@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hub.app import create_app
+from hub.demo_access import DemoAccess, demo_access
 from hub.server import PortTakenError, StopSignals, bind, serve
 from hub.settings import Settings
 from networks.launcher import DEFAULT_PORTS, Launcher, LaunchOptions
@@ -83,6 +84,7 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
             demo_settings = replace(
                 settings.with_network_urls(urls), environment="development", graphiql=True
             )
+            access = asyncio.run(demo_access(demo_settings))
 
             async def watch() -> str | None:
                 while True:
@@ -97,7 +99,7 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
                     serve(
                         create_app(demo_settings),
                         sock,
-                        on_ready=lambda url: _banner(url, urls),
+                        on_ready=lambda url: _banner(url, urls, access),
                         watch=watch,
                     )
                 )
@@ -113,10 +115,18 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
     return 0
 
 
-def _banner(url: str, networks: dict[str, str]) -> None:
+def _banner(url: str, networks: dict[str, str], access: DemoAccess) -> None:
     lines = ["", "Koperasi Hub is up. Networks:"]
     lines += [f"  {code:<10} {base}" for code, base in networks.items()]
-    lines += ["", f"GraphiQL: {url}/graphql", "", "Try these queries:"]
+    lines += [
+        "",
+        f"GraphiQL: {url}/graphql",
+        f"GraphiQL with a demo token (every scope, as {access.organization}):",
+        f"  {access.graphiql_url(url)}",
+        f"Demo client for POST /oauth/token: {access.client_id} / {access.secret}",
+        "",
+        "Try these queries:",
+    ]
     for title, query in EXAMPLE_QUERIES:
         lines += [f"  # {title}", textwrap.indent(query, "  "), ""]
     lines.append("Ctrl-C stops the hub and the networks.")

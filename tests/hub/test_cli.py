@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -13,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from queue import Empty, Queue
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -91,7 +93,8 @@ def test_demo_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     graphiql = None
     try:
         deadline = time.monotonic() + 120
-        while graphiql is None:
+        # Up to the line that announces the demo token; the token's URL comes next.
+        while not seen or "demo token" not in seen[-1]:
             remaining = deadline - time.monotonic()
             assert remaining > 0, "no GraphiQL URL within 120 s:\n" + "".join(seen)
             try:
@@ -102,6 +105,9 @@ def test_demo_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
             seen.append(line)
             if match := re.match(r"GraphiQL: (http://\S+)/graphql", line):
                 graphiql = match.group(1)
+        token_line = lines.get(timeout=10)
+        seen.append(token_line)
+        assert graphiql is not None, "".join(seen)
         network_urls = re.findall(
             r"^\s+(?:sejuk|tangerang|padi)\s+(http://\S+)", "".join(seen), re.M
         )
@@ -111,6 +117,19 @@ def test_demo_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         codes = [n["code"] for n in response.json()["data"]["networks"]]
         assert codes == ["sejuk", "tangerang", "padi"]
         assert httpx.get(f"{graphiql}/readyz").json()["status"] == "ok"
+        # The demo token in GraphiQL's URL is a real one: the hub accepts it.
+        headers = json.loads(unquote(token_line.strip().split("?headers=", 1)[1]))
+        with_token = httpx.post(
+            f"{graphiql}/graphql", json={"query": "{ networks { code } }"}, headers=headers
+        )
+        assert with_token.status_code == 200, with_token.text
+        assert "errors" not in with_token.json()
+        forged = httpx.post(
+            f"{graphiql}/graphql",
+            json={"query": "{ networks { code } }"},
+            headers={"Authorization": headers["Authorization"][:-4] + "abcd"},
+        )
+        assert forged.status_code == 401
 
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, "".join(seen)
