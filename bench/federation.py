@@ -444,10 +444,14 @@ def print_table(
     if failures:
         shown = ", ".join(f"{what} x{count}" for what, count in sorted(failures.items()))
         print(f"hub failures by network and status (warm-ups included): {shown}")
-    print(
+    print(machine_line("the three networks, the hub and the load driver", wall))
+
+
+def machine_line(sharers: str, wall: float) -> str:
+    """Where the figures came from: the cores that ``sharers`` shared, and how long it took."""
+    return (
         f"machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}; the three networks, the hub and the load "
-        f"driver share them. Wall time {wall:.0f} s."
+        f"Python {platform.python_version()}; {sharers} share them. Wall time {wall:.0f} s."
     )
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -39,6 +37,7 @@ from bench.federation import (
     RunResult,
     Summary,
     drive,
+    machine_line,
     set_latency,
     sigterm_as_interrupt,
     start_hub,
@@ -310,11 +309,7 @@ def print_table(cells: list[Cell], options: OrdersOptions, notes: list[str], wal
     )
     for note in notes:
         print(note)
-    print(
-        f"machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}; the networks, the hub, the database and the "
-        f"load driver share them. Wall time {wall:.0f} s."
-    )
+    print(machine_line("the networks, the hub, the database and the load driver", wall))
 
 
 def run(options: OrdersOptions | None = None) -> None:

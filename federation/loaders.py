@@ -97,9 +97,6 @@ class Loaders:
         """A supplier this request already fetched, without asking anyone."""
         return self._known_suppliers.get((network, native_id))
 
-    def prime_listings(self, nib: str, listings: tuple[SupplierRecord, ...]) -> None:
-        self.listings.prime(nib, listings)
-
 
 async def _call(get: BatchGet[R], ids: Sequence[str], connector: Connector) -> dict[str, R]:
     return await get(connector, ids)

@@ -27,29 +27,10 @@ class SupplierSearch:
         return cursor.fingerprint("suppliers", self.query, self.networks)
 
 
-@dataclass(frozen=True)
-class ResolvedSupplier:
-    """One business (one NIB) and its listing in every network that has it."""
-
-    nib: str
-    listings: tuple[SupplierRecord, ...]  # in the federation's network order
-
-    @property
-    def primary(self) -> SupplierRecord:
-        return self.listings[0]
-
-
-def resolve(
-    nib: str, listings: tuple[SupplierRecord, ...], fallback: SupplierRecord
-) -> ResolvedSupplier:
-    """A supplier from its listings; ``fallback`` when a network did not answer the lookup."""
-    return ResolvedSupplier(nib, listings or (fallback,))
-
-
 async def search_suppliers(
     federation: Federation, loaders: Loaders, search: SupplierSearch, first: int, after: str | None
 ) -> Merged[SupplierRecord]:
-    """The next ``first`` owning listings after ``after``; see ``resolve`` for the rest."""
+    """The next ``first`` suppliers after ``after``: for each NIB, its owner's listing."""
     fingerprint = search.fingerprint()
     state = cursor.decode(after, fingerprint) if after else cursor.MergeState()
     allowed = search.networks or federation.codes

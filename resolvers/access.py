@@ -35,7 +35,7 @@ def same_id(first: str, second: str) -> bool:
     return first.rstrip("=") == second.rstrip("=")
 
 
-def check_owner(context: Context, buyer_id: str) -> bool:
+def may_act_for(context: Context, buyer_id: str) -> bool:
     """Whether the request may see and change orders of ``buyer_id`` (always, anonymously)."""
     principal = context.principal
     if principal is None:
@@ -60,7 +60,7 @@ def visible_buyer(context: Context, requested: str | None = None) -> str | None:
 def own_buyer(context: Context, buyer_id: str) -> str:
     """The buyer an order is placed for: ``buyer_id``, when the principal may act for it;
     ForbiddenError otherwise."""
-    if not check_owner(context, buyer_id):
+    if not may_act_for(context, buyer_id):
         raise ForbiddenError("a token places orders only for its own organisation")
     principal = context.principal
     if principal is not None and principal.organization is not None:

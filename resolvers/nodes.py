@@ -40,7 +40,7 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
         return parts[0] if parts[0] in federation.by_code else None
     if type_name == "Order" and len(parts) == 1:
         order = await context.orders.store.load(parts[0])
-        if order is None or not access.check_owner(context, order.buyer_id):
+        if order is None or not access.may_act_for(context, order.buyer_id):
             return None
         return order
     if len(parts) != 2:

@@ -65,7 +65,7 @@ async def order(context: Context, order_id: str) -> Order | None:
     """One order: orders:read; None when it is missing or another organisation's."""
     access.require(context, access.ORDERS_READ)
     found = await context.orders.store.load(decode_node(order_id, "Order", "id")[0])
-    if found is None or not access.check_owner(context, found.buyer_id):
+    if found is None or not access.may_act_for(context, found.buyer_id):
         return None
     return found
 
@@ -73,7 +73,7 @@ async def order(context: Context, order_id: str) -> Order | None:
 async def _own_order(context: Context, native_id: str) -> Order:
     """The order, when it exists and is the principal's; NotFoundError either way else."""
     found = await context.orders.store.load(native_id)
-    if found is None or not access.check_owner(context, found.buyer_id):
+    if found is None or not access.may_act_for(context, found.buyer_id):
         raise NotFoundError(f"no order {native_id}")
     return found
 
@@ -135,7 +135,7 @@ async def transactions(
     one, merged with the hub's own order events for it. orders:read, and only the
     principal's own cooperative (FORBIDDEN otherwise)."""
     access.require(context, access.ORDERS_READ)
-    if not access.check_owner(context, cooperative_id):
+    if not access.may_act_for(context, cooperative_id):
         raise ForbiddenError("a token follows only its own organisation's transactions")
     network, native_id = _pair(decode_node(cooperative_id, "Cooperative", "cooperativeId"))
     connector = context.federation.by_code.get(network)

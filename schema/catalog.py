@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import Enum
 
 import strawberry
@@ -153,7 +153,3 @@ class ProductConnection:
         description="Facets over the candidates this page was ranked from (every network's "
         "window), not the whole catalogue."
     )
-
-
-def product_edges(taken: Iterable[tuple[ProductRecord, str]]) -> list[ProductEdge]:
-    return [ProductEdge(node=Product.of(record), cursor=cursor) for record, cursor in taken]

@@ -35,22 +35,27 @@ from resolvers.context import Context
 log = logging.getLogger("hub.errors")
 
 
+# Most specific first: NetworkRateLimited is a ConnectorError too.
+_CODES: tuple[tuple[type[Exception], str], ...] = (
+    (InputError, "BAD_USER_INPUT"),
+    (NotFoundError, "NOT_FOUND"),
+    (ConflictError, "CONFLICT"),
+    (UnauthenticatedError, "UNAUTHENTICATED"),
+    (ForbiddenError, "FORBIDDEN"),
+    (NetworkRateLimited, "RATE_LIMITED"),
+    (ConnectorError, "NETWORK_UNAVAILABLE"),
+)
+
+
+def code_of(exception: BaseException | None) -> str | None:
+    """The code for one of the hub's own exceptions; None for anything else."""
+    return next((code for kind, code in _CODES if isinstance(exception, kind)), None)
+
+
 def code_for(error: GraphQLError) -> str:
-    original = error.original_error
-    if isinstance(original, InputError):
-        return "BAD_USER_INPUT"
-    if isinstance(original, NotFoundError):
-        return "NOT_FOUND"
-    if isinstance(original, ConflictError):
-        return "CONFLICT"
-    if isinstance(original, UnauthenticatedError):
-        return "UNAUTHENTICATED"
-    if isinstance(original, ForbiddenError):
-        return "FORBIDDEN"
-    if isinstance(original, NetworkRateLimited):
-        return "RATE_LIMITED"
-    if isinstance(original, ConnectorError):
-        return "NETWORK_UNAVAILABLE"
+    code = code_of(error.original_error)
+    if code is not None:
+        return code
     if error.path is None:
         # Refused before execution: syntax, validation, variables of the wrong type.
         return "BAD_USER_INPUT"
@@ -78,11 +83,7 @@ def network_errors(context: Context) -> list[GraphQLError]:
     found = []
     for failure in context.failures:
         outcome = failure.outcome
-        code = (
-            "RATE_LIMITED"
-            if isinstance(outcome.error, NetworkRateLimited)
-            else "NETWORK_UNAVAILABLE"
-        )
+        code = code_of(outcome.error) or "NETWORK_UNAVAILABLE"
         found.append(
             GraphQLError(
                 f"network {outcome.code} {outcome.status.value.lower()}: {outcome.message}",
