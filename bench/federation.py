@@ -41,6 +41,7 @@ import httpx
 
 from networks.launcher import Launcher, LaunchOptions, free_port
 from networks.tangerang.signing import HmacAuth
+from resolvers.ids import to_global_id
 
 HOST = "127.0.0.1"
 ADMIN_HEADERS = {"Authorization": "Bearer admin-dev-token"}
@@ -177,10 +178,13 @@ class HubSearch:
     ``failures`` counts what went wrong: ``network STATUS`` or ``HTTP nnn``.
     """
 
-    def __init__(self, hub_url: str, clients: int, failures: Counter[str]) -> None:
+    def __init__(
+        self, hub_url: str, headers: dict[str, str], clients: int, failures: Counter[str]
+    ) -> None:
         self.failures = failures
         self.client = httpx.AsyncClient(
             base_url=hub_url,
+            headers=headers,
             timeout=REQUEST_TIMEOUT,
             limits=httpx.Limits(max_connections=clients, max_keepalive_connections=clients),
         )
@@ -265,22 +269,24 @@ async def set_latency(urls: dict[str, str], latency_ms: int) -> None:
 
 
 async def measure(
-    urls: dict[str, str], hub_url: str, options: FederationOptions, failures: Counter[str]
+    urls: dict[str, str], hub: RunningHub, options: FederationOptions, failures: Counter[str]
 ) -> list[Cell]:
     """Every cell of the grid; hub and baseline runs interleaved within a cell.
 
     ``failures`` collects why the hub's answers failed, warm-ups included.
     """
     token = await padi_token(urls["padi"])
+    # Any organisation may read the catalog: a cooperative's partner app stands in.
+    headers = hub.headers(to_global_id("Cooperative", "sejuk", "1"), "catalog:read")
     cells = []
     for latency in options.latencies_ms:
         await set_latency(urls, latency)
         for clients in options.clients:
-            hub = HubSearch(hub_url, clients, failures)
+            search = HubSearch(hub.url, headers, clients, failures)
             baseline = DirectFanOut(urls, token)
             try:
                 warm_up = 2 * clients
-                hub_warm = await drive(hub, clients, warm_up)
+                hub_warm = await drive(search, clients, warm_up)
                 base_warm = await drive(baseline, clients, warm_up)
                 if hub_warm.errors or base_warm.errors:
                     print(
@@ -290,10 +296,10 @@ async def measure(
                     )
                 hub_runs, base_runs = [], []
                 for _ in range(options.repeats):
-                    hub_runs.append(await drive(hub, clients, options.requests))
+                    hub_runs.append(await drive(search, clients, options.requests))
                     base_runs.append(await drive(baseline, clients, options.requests))
             finally:
-                await hub.aclose()
+                await search.aclose()
                 await baseline.aclose()
             cell = Cell(latency, clients, Summary.of(hub_runs), Summary.of(base_runs))
             print(f"  measured {latency} ms x {clients} clients", file=sys.stderr, flush=True)
@@ -317,13 +323,54 @@ def wait_ready(hub_url: str, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.1)
 
 
-def start_hub(
-    urls: dict[str, str], database_url: str, keys_dir: Path
-) -> tuple[subprocess.Popen[bytes], str]:
+@dataclass(frozen=True)
+class RunningHub:
+    """A ``hub serve`` child process, and how to get tokens from it."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    env: dict[str, str]
+
+    def headers(self, organization: str, scopes: str) -> dict[str, str]:
+        """An ``Authorization`` header for a new client of ``organization`` with ``scopes``.
+
+        The client is registered with ``hub clients create`` on the hub's own database and
+        the token comes from its /oauth/token, as a partner app would get one.
+        """
+        created = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hub.cli",
+                "clients",
+                "create",
+                "--org",
+                organization,
+                "--scopes",
+                scopes,
+            ],
+            env=self.env,
+            capture_output=True,
+            check=True,
+            text=True,
+        )
+        fields = dict(line.split(":", 1) for line in created.stdout.splitlines()[:2])
+        answer = httpx.post(
+            f"{self.url}/oauth/token",
+            data={"grant_type": "client_credentials", "scope": scopes.replace(",", " ")},
+            auth=(fields["client_id"].strip(), fields["client_secret"].strip()),
+            timeout=REQUEST_TIMEOUT,
+        )
+        answer.raise_for_status()
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def start_hub(urls: dict[str, str], database_url: str, keys_dir: Path) -> RunningHub:
     """``hub serve`` on a free port over ``urls`` and ``database_url``, production, ready.
 
-    Rate limiting is off: the load driver is one client on purpose, and the figures are
-    the hub's throughput, not its abuse limits.
+    Production asks every request for a token (see ``RunningHub.headers``). Rate limiting
+    is off: the load driver is one client on purpose, and the figures are the hub's
+    throughput, not its abuse limits.
     """
     port = free_port(HOST)
     env = {key: value for key, value in os.environ.items() if not key.startswith("HUB_")}
@@ -333,6 +380,7 @@ def start_hub(
         HUB_DATABASE_URL=database_url,
         HUB_RATE_LIMIT="0",
         HUB_AUTH_KEYS_DIR=str(keys_dir),
+        HUB_AUTH_TOKEN_TTL=str(24 * 3600),  # outlives the longest benchmark
         **{f"HUB_NETWORK_{code.upper()}_URL": url for code, url in urls.items()},
     )
     args = [sys.executable, "-m", "hub.cli", "serve", "--host", HOST, "--port", str(port)]
@@ -343,7 +391,7 @@ def start_hub(
     except BaseException:
         stop_process(process)
         raise
-    return process, hub_url
+    return RunningHub(process, hub_url, env)
 
 
 def stop_process(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
@@ -372,10 +420,10 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], str]]:
+def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], RunningHub]]:
     """The three networks and the hub as child processes; all stopped on the way out.
 
-    Yields the networks' base URLs by code and the hub's base URL.
+    Yields the networks' base URLs by code and the running hub.
     """
     with tempfile.TemporaryDirectory(prefix="bench-federation-") as directory:
         data_dir = Path(directory)
@@ -395,15 +443,15 @@ def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], 
             Launcher(options_for({"sejuk": 0, "tangerang": 0})),
             Launcher(options_for({"padi": 0}, PADI_ARGS)),
         ]
-        hub: subprocess.Popen[bytes] | None = None
+        hub: RunningHub | None = None
         try:
             urls = {net.code: net.url for launcher in launchers for net in launcher.start()}
             database = f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}"
-            hub, hub_url = start_hub(urls, database, data_dir / "keys")
-            yield urls, hub_url
+            hub = start_hub(urls, database, data_dir / "keys")
+            yield urls, hub
         finally:
             if hub is not None:
-                stop_process(hub)
+                stop_process(hub.process)
             for launcher in launchers:
                 launcher.stop()
 
@@ -461,6 +509,6 @@ def run(options: FederationOptions | None = None) -> None:
     started = time.perf_counter()
     print("federation: starting the three networks and the hub ...", flush=True)
     failures: Counter[str] = Counter()
-    with sigterm_as_interrupt(), running_stack(options) as (urls, hub_url):
-        cells = asyncio.run(measure(urls, hub_url, options, failures))
+    with sigterm_as_interrupt(), running_stack(options) as (urls, hub):
+        cells = asyncio.run(measure(urls, hub, options, failures))
     print_table(cells, options, failures, time.perf_counter() - started)

@@ -34,6 +34,7 @@ from bench.federation import (
     HOST,
     PADI_ARGS,
     REQUEST_TIMEOUT,
+    RunningHub,
     RunResult,
     Summary,
     drive,
@@ -44,6 +45,7 @@ from bench.federation import (
     stop_process,
 )
 from networks.launcher import Launcher, LaunchOptions
+from resolvers.ids import to_global_id
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 PAIRS = (("sejuk", "tangerang"), ("tangerang", "padi"), ("padi", "sejuk"))
@@ -89,9 +91,11 @@ class Cell:
 
 @dataclass
 class Catalog:
-    """What the clients order from: one buyer, and per network products with stock."""
+    """What the clients order from: one buyer with its token, and per network products
+    with stock."""
 
     buyer: str
+    headers: dict[str, str]  # the buyer's partner-app token
     products: dict[str, list[dict[str, Any]]]
 
     def __post_init__(self) -> None:
@@ -119,6 +123,7 @@ class PlaceOrders:
         self.catalog = catalog
         self.client = httpx.AsyncClient(
             base_url=hub_url,
+            headers=catalog.headers,
             timeout=REQUEST_TIMEOUT,
             limits=httpx.Limits(max_connections=clients, max_keepalive_connections=clients),
         )
@@ -144,9 +149,12 @@ async def graphql(client: httpx.AsyncClient, query: str, variables: dict[str, An
     return body["data"]
 
 
-async def load_catalog(hub_url: str) -> Catalog:
-    """The buyer and, per network, the products with stock for ``STOCK_FOR_ORDERS`` orders."""
-    async with httpx.AsyncClient(base_url=hub_url, timeout=REQUEST_TIMEOUT) as client:
+async def load_catalog(hub: RunningHub) -> Catalog:
+    """The buyer, its token, and per network the products with stock for the orders."""
+    reader = hub.headers(to_global_id("Cooperative", "sejuk", "1"), "catalog:read")
+    async with httpx.AsyncClient(
+        base_url=hub.url, headers=reader, timeout=REQUEST_TIMEOUT
+    ) as client:
         buyer = (await graphql(client, BUYER_QUERY, {}))["cooperatives"]["edges"][0]["node"]["id"]
         products: dict[str, list[dict[str, Any]]] = {}
         for code in {code for pair in PAIRS for code in pair}:
@@ -167,7 +175,8 @@ async def load_catalog(hub_url: str) -> Catalog:
             if not found:
                 raise RuntimeError(f"{code} has no product with stock to order")
             products[code] = found
-    return Catalog(buyer, products)
+    headers = hub.headers(buyer, "catalog:read,orders:read,orders:write")
+    return Catalog(buyer, headers, products)
 
 
 async def measure(
@@ -271,18 +280,18 @@ def run_database(
 ) -> tuple[list[Cell], Catalog]:
     """Start a hub on ``database_url``, measure every client count, stop it."""
     keys = Path(tempfile.mkdtemp(prefix="hub-bench-keys-"))
-    hub, hub_url = start_hub(urls, database_url, keys)
+    hub = start_hub(urls, database_url, keys)
     try:
 
         async def session() -> tuple[list[Cell], Catalog]:
             await set_latency(urls, 0)
-            catalog = await load_catalog(hub_url)
+            catalog = await load_catalog(hub)
             await set_latency(urls, options.latency_ms)
-            return await measure(hub_url, catalog, name, options), catalog
+            return await measure(hub.url, catalog, name, options), catalog
 
         return asyncio.run(session())
     finally:
-        stop_process(hub)
+        stop_process(hub.process)
         shutil.rmtree(keys, ignore_errors=True)
 
 

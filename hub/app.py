@@ -85,7 +85,7 @@ def create_app(
             max_entries=settings.persisted_queries_max,
             redis=redis,
         ),
-        auth_required=settings.auth_required,
+        auth_required=settings.auth_required_enabled,
     )
 
     @asynccontextmanager
@@ -124,7 +124,8 @@ def create_app(
         routes=[
             Route("/graphql", endpoint),
             WebSocketRoute(
-                "/graphql", SubscriptionEndpoint(schema, auth_required=settings.auth_required)
+                "/graphql",
+                SubscriptionEndpoint(schema, auth_required=settings.auth_required_enabled),
             ),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),

@@ -1,4 +1,4 @@
-"""The ``hub`` command: ``serve``, ``schema``, ``db``, ``demo``, ``clients`` and ``keys``."""
+"""The ``hub`` command: ``serve``, ``schema``, ``db``, ``demo``, ``clients``, ``keys``, ``audit``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from hub.audit.admin import add_command as add_audit_command
 from hub.auth.admin import add_commands as add_auth_commands
 from hub.settings import Settings, SettingsError, load_settings
 from networks.launcher import DEFAULT_PORTS
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
 
     add_auth_commands(commands)
+    add_audit_command(commands)
 
     demo = commands.add_parser("demo", help="start the reference networks and the hub over them")
     demo.add_argument("--host", default="127.0.0.1", help="hub address (default 127.0.0.1)")
@@ -68,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from hub.auth.admin import run_clients, run_keys
 
         return (run_clients if args.command == "clients" else run_keys)(settings, args)
+    if args.command == "audit":
+        from hub.audit.admin import run_audit
+
+        return run_audit(settings, args)
     from hub.demo import DemoOptions, run_demo
 
     options = DemoOptions(

@@ -31,7 +31,7 @@ TOML key                   environment variable                 default
 ``persisted_queries``      ``HUB_PERSISTED_QUERIES``            ``true`` (automatic persisted queries)
 ``persisted_queries_max``  ``HUB_PERSISTED_QUERIES_MAX``        ``1000`` kept in memory
 ``safelist``               ``HUB_SAFELIST``                     none; a path turns safelist mode on
-``auth_required``          ``HUB_AUTH_REQUIRED``                ``false``: /graphql without a token
+``auth_required``          ``HUB_AUTH_REQUIRED``                on in production only
 ``auth_issuer``            ``HUB_AUTH_ISSUER``                  ``http://<host>:<port>``
 ``auth_audience``          ``HUB_AUTH_AUDIENCE``                ``koperasi-hub``
 ``auth_token_ttl``         ``HUB_AUTH_TOKEN_TTL``               ``900`` s (access token lifetime)
@@ -140,8 +140,8 @@ class Settings:
     persisted_queries_max: int = 1000
     # A JSON map of sha256 -> query, or a folder of .graphql files: only these run.
     safelist: str | None = None
-    # Partner apps (hub.auth): tokens are optional until auth_required turns them on.
-    auth_required: bool = False
+    # Partner apps (hub.auth): None asks for a token on /graphql in production only.
+    auth_required: bool | None = None
     auth_issuer: str | None = None
     auth_audience: str = "koperasi-hub"
     auth_token_ttl: int = 900
@@ -165,6 +165,13 @@ class Settings:
         if self.introspection is None:
             return self.environment == "development"
         return self.introspection
+
+    @property
+    def auth_required_enabled(self) -> bool:
+        """Whether /graphql (HTTP and WebSocket) refuses requests without a valid token."""
+        if self.auth_required is None:
+            return self.environment == "production"
+        return self.auth_required
 
     @property
     def token_issuer(self) -> str:

@@ -36,6 +36,7 @@ class AuditEntry:
     variables: dict[str, Any]
     outcome: str
     message: str | None = None
+    at: float | None = None  # seconds since the epoch; set when read back
 
 
 class AuditLog:
@@ -58,9 +59,15 @@ class AuditLog:
                 )
             )
 
-    async def latest(self, limit: int = 100) -> list[AuditEntry]:
-        """The newest entries first."""
+    async def latest(
+        self, limit: int = 100, *, client_id: str | None = None, organization: str | None = None
+    ) -> list[AuditEntry]:
+        """The newest entries first, of one client or organisation when named."""
         query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if client_id is not None:
+            query = query.where(audit_log.c.client_id == client_id)
+        if organization is not None:
+            query = query.where(audit_log.c.organization == organization)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [
@@ -71,6 +78,7 @@ class AuditLog:
                 variables=r.variables,
                 outcome=r.outcome,
                 message=r.message,
+                at=r.at,
             )
             for r in rows
         ]

@@ -14,8 +14,15 @@ INTROSPECTION = {"query": "{ __schema { queryType { name } } }"}
     ("env", "introspects"),
     [
         ({}, True),
-        ({"HUB_ENVIRONMENT": "production"}, False),
-        ({"HUB_ENVIRONMENT": "production", "HUB_INTROSPECTION": "true"}, True),
+        ({"HUB_ENVIRONMENT": "production", "HUB_AUTH_REQUIRED": "false"}, False),
+        (
+            {
+                "HUB_ENVIRONMENT": "production",
+                "HUB_AUTH_REQUIRED": "false",
+                "HUB_INTROSPECTION": "true",
+            },
+            True,
+        ),
     ],
 )
 async def test_introspection_follows_the_environment(
@@ -34,3 +41,18 @@ async def test_introspection_follows_the_environment(
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
         assert "introspection" in body["errors"][0]["message"].lower()
     assert ("text/html" in page.headers["content-type"]) is (env.get("HUB_ENVIRONMENT") is None)
+
+
+async def test_production_asks_for_a_token_unless_told_otherwise() -> None:
+    async with serve_hub(load_settings({"HUB_ENVIRONMENT": "production"})) as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ networks { code } }"},
+            headers={"accept": "application/graphql-response+json"},
+        )
+        health = await client.get("/healthz")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "data" not in response.json()
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert health.status_code == 200

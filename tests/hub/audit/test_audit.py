@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import anyio.to_thread
 import httpx
+import pytest
 from starlette.applications import Starlette
 
+from federation.orders.database import connect
 from hub.app import create_app
-from hub.audit.log import REMOVED, AuditLog, without_secrets
+from hub.audit.log import REMOVED, AuditEntry, AuditLog, without_secrets
+from hub.cli import main
+from hub.database import upgrade
 from hub.settings import load_settings
 from tests.hub.conftest import private_database
 
@@ -56,3 +63,26 @@ async def test_mutations_are_audited_with_their_outcome_and_queries_are_not(
     assert entry.client_id is None
     assert entry.variables == variables
     assert "above zero" in (entry.message or "")
+
+
+async def test_hub_audit_prints_the_newest_entries_of_one_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/hub.sqlite3"
+    await anyio.to_thread.run_sync(upgrade, url)
+    engine = connect(url)
+    try:
+        log = AuditLog(engine)
+        for n, client in enumerate(("hub_a", "hub_b", "hub_a")):
+            entry = AuditEntry(client, "org", f"Op{n}", {"apiKey": "k", "n": n}, "OK")
+            await log.record(entry)
+    finally:
+        await engine.dispose()
+    monkeypatch.setenv("HUB_DATABASE_URL", url)
+
+    code = await anyio.to_thread.run_sync(main, ["audit", "--client", "hub_a", "--limit", "5"])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert [line.split()[3] for line in lines] == ["Op2", "Op0"]
+    assert all("client=hub_a" in line and '"apiKey": "[removed]"' in line for line in lines)

@@ -29,7 +29,11 @@ def test_auth_settings() -> None:
     assert settings.token_issuer == "https://hub.example.id"
     assert settings.auth_client_cache == 0
     defaults = load_settings({"HUB_PORT": "9000"})
-    assert not defaults.auth_required
+    assert not defaults.auth_required_enabled
+    assert load_settings({"HUB_ENVIRONMENT": "production"}).auth_required_enabled
+    assert not load_settings(
+        {"HUB_ENVIRONMENT": "production", "HUB_AUTH_REQUIRED": "false"}
+    ).auth_required_enabled
     assert defaults.token_issuer == "http://127.0.0.1:9000"
     assert defaults.auth_token_ttl == 900
 
