@@ -1,0 +1,30 @@
+"""What callers ask of group buys: opening one, and filtering the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from federation.groupbuy.model import GroupBuyState, Key
+
+
+@dataclass(frozen=True)
+class OpenGroupBuyRequest:
+    coordinator: Key  # (network, the network's cooperative id)
+    coordinator_label: str  # as the caller wrote it: messages, and the order's buyer id
+    product: Key  # (network, the network's product id)
+    product_label: str
+    closes_at: float  # epoch seconds
+    target_quantity: int | None = None
+    min_quantity: int = 1  # per participant
+    partners_only: bool = False  # only the supplier's JUK partner cooperatives may join
+
+
+@dataclass(frozen=True)
+class GroupBuyFilter:
+    """Every field set narrows the list; None leaves it open."""
+
+    status: GroupBuyState | None = None
+    product: Key | None = None
+    supplier: Key | None = None
+    coordinator: Key | None = None
+    participant: Key | None = None
