@@ -23,15 +23,21 @@ from starlette.routing import Route, WebSocketRoute
 
 from connectors.base import Connector
 from connectors.registry import build_connector
+from federation.groupbuy.service import GroupBuyService
+from federation.groupbuy.store import GroupBuyStore
+from federation.groupbuy.worker import running as running_closer
 from federation.hub import Federation, FederationLimits
 from federation.orders.database import connect
 from federation.orders.service import OrderService
 from federation.orders.store import OrderStore
-from federation.orders.worker import running
+from federation.orders.worker import running as running_orders
+from federation.procurement.service import ProcurementService
+from federation.procurement.store import ProcurementStore
 from hub.audit.extension import AuditMutations
 from hub.audit.log import AuditLog
 from hub.auth import endpoints as auth_endpoints
 from hub.auth.service import AuthService
+from hub.dashboard import page as dashboard
 from hub.database import upgrade
 from hub.health import healthz, readyz
 from hub.http import GraphQLEndpoint
@@ -41,6 +47,7 @@ from hub.ratelimit import RateLimiter
 from hub.settings import Settings
 from hub.shared import SharedRedis
 from hub.websocket import SubscriptionEndpoint
+from resolvers.context import Services
 
 
 def create_app(
@@ -103,14 +110,16 @@ def create_app(
             await anyio.to_thread.run_sync(upgrade, settings.database_url)
         engine = connect(settings.database_url)
         orders = OrderService(OrderStore(engine), federation)
+        group_buys = GroupBuyService(GroupBuyStore(engine), orders)
+        procurement = ProcurementService(ProcurementStore(engine), federation, orders)
         auth: AuthService | None = None
         app.state.federation = federation
-        app.state.orders = orders
+        app.state.services = Services(orders, group_buys, procurement)
         app.state.audit = AuditLog(engine)
         try:
             auth = await AuthService.start(settings, engine, transport=auth_transport)
             app.state.auth = auth
-            async with running(orders.worker):
+            async with running_orders(orders.worker), running_closer(group_buys.worker):
                 yield
         finally:
             if auth is not None:
@@ -130,6 +139,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *auth_endpoints.routes(),
+            *dashboard.routes(),
         ],
         lifespan=lifespan,
     )

@@ -236,7 +236,7 @@ class GraphQLEndpoint:
         context = Context(
             state.federation,
             request,
-            orders_service=state.orders,
+            services=state.services,
             principal=getattr(request.state, "principal", None),
         )
         try:

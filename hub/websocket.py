@@ -36,9 +36,9 @@ class SubscriptionEndpoint(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        """The same context as an HTTP request gets: federation, orders, fresh loaders."""
+        """The same context as an HTTP request gets: federation, services, fresh loaders."""
         state = request.app.state
-        return Context(state.federation, request, orders_service=state.orders)
+        return Context(state.federation, request, services=state.services)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate the connection once, from the header or the init payload.

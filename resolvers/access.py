@@ -21,6 +21,10 @@ from resolvers.context import Context
 CATALOG_READ = "catalog:read"
 ORDERS_READ = "orders:read"
 ORDERS_WRITE = "orders:write"
+GROUPBUY_WRITE = "groupbuy:write"
+PROCUREMENT_READ = "procurement:read"
+PROCUREMENT_WRITE = "procurement:write"
+ANALYTICS_READ = "analytics:read"
 
 
 def require(context: Context, scope: str) -> None:

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from federation.fanout import NetworkOutcome
+from federation.groupbuy.service import GroupBuyService
 from federation.hub import Federation
 from federation.loaders import Loaders
 from federation.orders.service import OrderService
+from federation.procurement.service import ProcurementService
 from resolvers.principal import Principal
 
 
@@ -20,13 +22,22 @@ class NetworkFailure:
     outcome: NetworkOutcome[Any]
 
 
+@dataclass(frozen=True)
+class Services:
+    """The hub's services that keep state in its database (none in a catalogue-only hub)."""
+
+    orders: OrderService | None = None
+    group_buys: GroupBuyService | None = None
+    procurement: ProcurementService | None = None
+
+
 @dataclass
 class Context:
     """Per-request context; loaders are new for every request (their caches too)."""
 
     federation: Federation
     request: Any = None
-    orders_service: OrderService | None = None
+    services: Services = field(default_factory=Services)
     principal: Principal | None = None  # the authenticated client, when a token came
     # What a WebSocket client sent with ``connection_init`` (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
@@ -38,9 +49,21 @@ class Context:
 
     @property
     def orders(self) -> OrderService:
-        if self.orders_service is None:
+        if self.services.orders is None:
             raise RuntimeError("this hub runs without an order database")
-        return self.orders_service
+        return self.services.orders
+
+    @property
+    def group_buys(self) -> GroupBuyService:
+        if self.services.group_buys is None:
+            raise RuntimeError("this hub runs without a group-buy database")
+        return self.services.group_buys
+
+    @property
+    def procurement(self) -> ProcurementService:
+        if self.services.procurement is None:
+            raise RuntimeError("this hub runs without a procurement database")
+        return self.services.procurement
 
     def report(
         self, path: tuple[str | int, ...], outcomes: tuple[NetworkOutcome[Any], ...]

@@ -7,7 +7,9 @@ import binascii
 
 from federation.errors import InputError
 
-NODE_TYPES = frozenset({"Product", "Supplier", "Cooperative", "Network", "Order"})
+NODE_TYPES = frozenset(
+    {"Product", "Supplier", "Cooperative", "Network", "Order", "GroupBuy", "Rfq", "Quote"}
+)
 
 
 def to_global_id(type_name: str, *parts: str) -> str:

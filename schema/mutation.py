@@ -9,11 +9,13 @@ from strawberry.types import Info
 
 from resolvers import orders
 from resolvers.context import Context
+from schema.groupbuy import GroupBuyMutations
 from schema.orders import Order, PlaceOrderInput
+from schema.procurement import ProcurementMutations
 
 
 @strawberry.type(description="Change the federated graph.")
-class Mutation:
+class Mutation(GroupBuyMutations, ProcurementMutations):
     @strawberry.mutation(
         description="Order from suppliers in any networks at once. The hub places one "
         "sub-order per network and confirms them all, or cancels the ones placed and reports "

@@ -34,14 +34,16 @@ from schema.connections import (
     page_info,
 )
 from schema.cooperatives import Cooperative, CooperativeEdge, CooperativeFilter
+from schema.groupbuy import GroupBuyQueries
 from schema.networks import Network
 from schema.node import Node
 from schema.orders import Order, OrderConnection, OrderEdge, OrderFilter
+from schema.procurement import ProcurementQueries
 from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, to_scale
 
 
 @strawberry.type(description="Read the federated graph.")
-class Query:
+class Query(GroupBuyQueries, ProcurementQueries):
     @strawberry.field(description="Every network the hub federates, in its fixed order.")
     def networks(self, info: Info[Context, None]) -> list[Network]:
         return [Network.of(code) for code in catalog.networks(info.context)]

@@ -10,11 +10,12 @@ from strawberry.types import Info
 
 from resolvers import orders
 from resolvers.context import Context
+from schema.groupbuy import GroupBuySubscriptions
 from schema.orders import Order, Transaction
 
 
 @strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
-class Subscription:
+class Subscription(GroupBuySubscriptions):
     @strawberry.subscription(description="The order now, then every time it changes.")
     async def order_updates(
         self,

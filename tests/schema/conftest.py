@@ -11,7 +11,7 @@ import strawberry
 
 from federation.hub import Federation
 from federation.orders.service import OrderService
-from resolvers.context import Context
+from resolvers.context import Context, Services
 from schema import build_schema
 from tests.support.live import LiveNetworks, federation_over, live_networks, order_service
 
@@ -57,5 +57,5 @@ async def run(
     orders: OrderService | None = None,
 ) -> strawberry.types.ExecutionResult:
     """Execute ``query`` the way the HTTP endpoint does, with a fresh context."""
-    context = Context(federation, orders_service=orders)
+    context = Context(federation, services=Services(orders=orders))
     return await SCHEMA.execute(query, variable_values=variables, context_value=context)

@@ -10,7 +10,7 @@ import strawberry
 
 from federation.hub import Federation
 from federation.orders.service import OrderService
-from resolvers.context import Context
+from resolvers.context import Context, Services
 from resolvers.ids import to_global_id
 from resolvers.principal import Principal
 from schema.errors import code_for
@@ -68,7 +68,7 @@ async def run_as(
     orders: OrderService | None = None,
 ) -> strawberry.types.ExecutionResult:
     """Execute ``query`` for ``who`` (anonymous when None), as the HTTP endpoint would."""
-    context = Context(federation, orders_service=orders, principal=who)
+    context = Context(federation, services=Services(orders=orders), principal=who)
     return await SCHEMA.execute(query, variable_values=variables, context_value=context)
 
 
@@ -80,7 +80,7 @@ async def first_event(
     orders: OrderService,
 ) -> strawberry.types.ExecutionResult:
     """The first result a subscription yields (or its refusal)."""
-    context = Context(federation, orders_service=orders, principal=who)
+    context = Context(federation, services=Services(orders=orders), principal=who)
     stream = await SCHEMA.subscribe(query, variable_values=variables, context_value=context)
     if isinstance(stream, strawberry.types.ExecutionResult):
         return stream

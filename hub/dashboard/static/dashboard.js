@@ -1,0 +1,178 @@
+// The dashboard: one query to the public graph with the user's token, drawn as SVG.
+// Data only ever reaches the page through textContent, never as markup.
+"use strict";
+
+const TOKEN_KEY = "koperasi-hub-token";
+const MONTHS = 12;
+const SVG = "http://www.w3.org/2000/svg";
+
+const DASHBOARD_QUERY = `
+query Dashboard($from: String!, $to: String!) {
+  byMonth: spend(filter: {period: {from: $from, to: $to}, groupBy: MONTH}) { ...Report }
+  byRegion: spend(filter: {period: {from: $from, to: $to}, groupBy: REGION}) { ...Report }
+  byScale: spend(filter: {period: {from: $from, to: $to}, groupBy: SCALE}) { ...Report }
+  rfqs(filter: {status: OPEN}, first: 20) {
+    edges { node { id title deadline quoteCount items { description quantity unit } } }
+  }
+}
+fragment Report on SpendReport {
+  total { amount }
+  umkmTotal { amount }
+  umkmShare
+  groups { key label total { amount } umkmTotal { amount } }
+}`;
+
+function token() {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const fromUrl = fragment.get("token");
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    history.replaceState(null, "", window.location.pathname);  // keep it out of the bar
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function period(now) {
+  const month = (date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}`;
+  const start = new Date(now.getFullYear(), now.getMonth() - (MONTHS - 1), 1);
+  return { from: month(start), to: month(now) };
+}
+
+async function graphql(accessToken, query, variables) {
+  const response = await fetch("/graphql", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "Accept": "application/graphql-response+json",
+      "Authorization": `Bearer ${accessToken}`,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors && body.errors.length) {
+    const [first] = body.errors;
+    const code = first.extensions && first.extensions.code ? `${first.extensions.code}: ` : "";
+    throw new Error(code + first.message);
+  }
+  return body.data;
+}
+
+const rupiah = new Intl.NumberFormat("id-ID", { style: "currency", currency: "IDR", maximumFractionDigits: 0 });
+const compact = new Intl.NumberFormat("id-ID", { notation: "compact", maximumFractionDigits: 1 });
+
+function element(name, attributes, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Horizontal bars: the whole spend of each group, and its UMKM part over it.
+function barChart(figure, groups) {
+  figure.replaceChildren();
+  if (!groups.length) {
+    const empty = document.createElement("p");
+    empty.className = "muted";
+    empty.textContent = "No spend in this period.";
+    figure.append(empty);
+    return;
+  }
+  const row = 26, labelWidth = 170, width = 720, barWidth = width - labelWidth - 90;
+  const largest = Math.max(...groups.map((g) => g.total.amount), 1);
+  const svg = element("svg", { viewBox: `0 0 ${width} ${groups.length * row + 8}`, role: "img" });
+  svg.append(element("title", {}, `${figure.dataset.chart} spend`));
+  groups.forEach((group, index) => {
+    const y = index * row + 4;
+    const all = (group.total.amount / largest) * barWidth;
+    const umkm = (group.umkmTotal.amount / largest) * barWidth;
+    svg.append(element("text", { x: 0, y: y + 15 }, group.label));
+    svg.append(element("rect", { class: "bar", x: labelWidth, y, width: Math.max(all, 1), height: row - 8, "data-key": group.key }));
+    svg.append(element("rect", { class: "bar umkm", x: labelWidth, y, width: umkm, height: row - 8 }));
+    svg.append(element("text", { x: labelWidth + all + 6, y: y + 15 }, compact.format(group.total.amount)));
+  });
+  const legend = document.createElement("figcaption");
+  legend.className = "legend";
+  for (const [kind, text] of [["bar", "all suppliers"], ["bar umkm", "UMKM"]]) {
+    const item = document.createElement("span");
+    const swatch = document.createElement("i");
+    swatch.style.background = kind === "bar" ? "#2f6f9f" : "#3fa37a";
+    item.append(swatch, text);
+    legend.append(item);
+  }
+  figure.append(svg, legend);
+}
+
+function rfqTable(edges) {
+  const body = document.querySelector("#rfqs tbody");
+  body.replaceChildren();
+  if (!edges.length) {
+    const cell = document.createElement("td");
+    cell.colSpan = 4;
+    cell.className = "muted";
+    cell.textContent = "No open RFQs.";
+    body.append(document.createElement("tr"));
+    body.lastChild.append(cell);
+    return;
+  }
+  for (const { node } of edges) {
+    const tr = document.createElement("tr");
+    const items = node.items.map((i) => `${i.description} (${i.quantity} ${i.unit})`).join(", ");
+    const deadline = new Date(node.deadline).toLocaleString("id-ID");
+    for (const text of [node.title, items, deadline, String(node.quoteCount)]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
+function show(data, range) {
+  const report = data.byMonth;
+  document.getElementById("period").textContent = `${range.from} – ${range.to}`;
+  document.getElementById("total").textContent = rupiah.format(report.total.amount);
+  document.getElementById("umkm-total").textContent = rupiah.format(report.umkmTotal.amount);
+  document.getElementById("umkm-share").textContent = `${(report.umkmShare * 100).toFixed(1)} %`;
+  barChart(document.getElementById("chart-month"), data.byMonth.groups);
+  barChart(document.getElementById("chart-region"), data.byRegion.groups);
+  barChart(document.getElementById("chart-scale"), data.byScale.groups);
+  rfqTable(data.rfqs.edges);
+  document.getElementById("content").hidden = false;
+}
+
+async function load(accessToken) {
+  const status = document.getElementById("status");
+  const range = period(new Date());
+  status.classList.remove("error");
+  status.textContent = "Loading…";
+  try {
+    show(await graphql(accessToken, DASHBOARD_QUERY, range), range);
+    status.textContent = "";
+    document.body.dataset.state = "ready";
+  } catch (error) {
+    status.textContent = error.message;
+    status.classList.add("error");
+    document.body.dataset.state = "error";
+  }
+}
+
+function start() {
+  const form = document.getElementById("token-form");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = document.getElementById("token").value.trim();
+    sessionStorage.setItem(TOKEN_KEY, value);
+    form.hidden = true;
+    load(value);
+  });
+  const accessToken = token();
+  if (accessToken) {
+    load(accessToken);
+  } else {
+    form.hidden = false;
+    document.getElementById("status").textContent = "Paste an access token to see the dashboard.";
+  }
+}
+
+start();
