@@ -29,6 +29,14 @@ def from_global_id(global_id: str) -> tuple[str, tuple[str, ...]]:
     return type_name, tuple(rest.split(":"))
 
 
+def network_key(global_id: str, expected: str, argument: str) -> tuple[str, str]:
+    """The (network, native id) an ``expected`` global ID names; InputError otherwise."""
+    parts = decode_node(global_id, expected, argument)
+    if len(parts) != 2:
+        raise InputError(f"`{argument}` does not name a network's {expected}")
+    return parts[0], parts[1]
+
+
 def decode_node(global_id: str, expected: str, argument: str) -> tuple[str, ...]:
     """The parts of a global ID that must name an ``expected``; InputError otherwise."""
     type_name, parts = from_global_id(global_id)

@@ -6,11 +6,12 @@ import asyncio
 
 from connectors.records import CooperativeRecord, ProductRecord, SupplierRecord
 from federation.errors import InputError
+from federation.groupbuy.model import GroupBuy
 from federation.orders.model import Order
 from resolvers import access
 from resolvers.context import Context
 
-Found = ProductRecord | SupplierRecord | CooperativeRecord | Order | str | None
+Found = ProductRecord | SupplierRecord | CooperativeRecord | Order | GroupBuy | str | None
 
 
 def check(context: Context, type_name: str) -> None:
@@ -38,6 +39,8 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
         return listings[0] if listings else None
     if type_name == "Network" and len(parts) == 1:
         return parts[0] if parts[0] in federation.by_code else None
+    if type_name == "GroupBuy" and len(parts) == 1:
+        return next(iter(await context.group_buys.get_many(parts)), None)
     if type_name == "Order" and len(parts) == 1:
         order = await context.orders.store.load(parts[0])
         if order is None or not access.may_act_for(context, order.buyer_id):

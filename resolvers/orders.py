@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from connectors.records import TransactionRecord
-from federation.errors import ForbiddenError, InputError, NotFoundError
+from federation.errors import ForbiddenError, NotFoundError
 from federation.orders.model import Order, OrderState
 from federation.orders.placing import LineRequest, PlaceOrderRequest
 from resolvers import access, validation
 from resolvers.context import Context
-from resolvers.ids import decode_node
+from resolvers.ids import decode_node, network_key
+from resolvers.paging import decode_newest_first, newest_first_cursor
 from resolvers.streams import merge, order_transactions
 
 
@@ -35,13 +34,13 @@ async def place_order(
     must be the principal's own organisation (FORBIDDEN otherwise, before anything is
     written)."""
     access.require(context, access.ORDERS_WRITE)
-    buyer = _pair(decode_node(buyer_id, "Cooperative", "buyerId"))
+    buyer = network_key(buyer_id, "Cooperative", "buyerId")
     request = PlaceOrderRequest(
         buyer=buyer,
         buyer_label=access.own_buyer(context, buyer_id),
         lines=tuple(
             LineRequest(
-                product=_pair(decode_node(line.product_id, "Product", "productId")),
+                product=network_key(line.product_id, "Product", "productId"),
                 product_label=line.product_id,
                 quantity=line.quantity,
             )
@@ -86,7 +85,7 @@ class OrderPage:
 
 
 def order_cursor(order: Order) -> str:
-    return base64.urlsafe_b64encode(f"{order.created_at!r}|{order.id}".encode()).decode()
+    return newest_first_cursor(order.created_at, order.id)
 
 
 async def orders(
@@ -104,19 +103,11 @@ async def orders(
     if buyer_id is not None:
         decode_node(buyer_id, "Cooperative", "buyerId")
     buyer_id = access.visible_buyer(context, buyer_id)
-    position = _decode_cursor(after) if after else None
+    position = decode_newest_first(after, "an order") if after else None
     found = await context.orders.store.page(
         buyer_id=buyer_id, status=status, first=first + 1, after=position
     )
     return OrderPage(tuple(found[:first]), len(found) > first, after is not None)
-
-
-def _decode_cursor(cursor: str) -> tuple[float, str]:
-    try:
-        created, _, order_id = base64.urlsafe_b64decode(cursor).decode().partition("|")
-        return float(created), order_id
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InputError("`after` is not an order cursor this API issued") from None
 
 
 async def order_updates(context: Context, order_id: str) -> AsyncIterator[Order]:
@@ -137,15 +128,9 @@ async def transactions(
     access.require(context, access.ORDERS_READ)
     if not access.may_act_for(context, cooperative_id):
         raise ForbiddenError("a token follows only its own organisation's transactions")
-    network, native_id = _pair(decode_node(cooperative_id, "Cooperative", "cooperativeId"))
+    network, native_id = network_key(cooperative_id, "Cooperative", "cooperativeId")
     connector = context.federation.by_code.get(network)
     live = connector.transactions(native_id) if connector is not None else None
     hub = order_transactions(context.orders.store, cooperative_id, poll)
     async for record in merge(hub, live) if live is not None else hub:
         yield record
-
-
-def _pair(parts: tuple[str, ...]) -> tuple[str, str]:
-    if len(parts) != 2:
-        raise InputError("that ID does not name a network's record")
-    return parts[0], parts[1]

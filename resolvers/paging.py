@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from federation import cursor
+from federation.errors import InputError
 from federation.fanout import NetworkOutcome
 from federation.merge import Merged
 
@@ -32,3 +35,18 @@ def page_result(merged: Merged[T], fingerprint: str, after: str | None) -> PageR
         outcomes=merged.outcomes,
         window=merged.window,
     )
+
+
+def newest_first_cursor(created_at: float, item_id: str) -> str:
+    """The cursor after an item of a newest-first list of the hub's own records."""
+    return base64.urlsafe_b64encode(f"{created_at!r}|{item_id}".encode()).decode()
+
+
+def decode_newest_first(cursor: str, what: str) -> tuple[float, str]:
+    """The (created_at, id) a ``newest_first_cursor`` holds; InputError naming ``what``
+    (e.g. "an order") when it is not one."""
+    try:
+        created, _, item_id = base64.urlsafe_b64decode(cursor).decode().partition("|")
+        return float(created), item_id
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InputError(f"`after` is not a cursor of {what} this API issued") from None

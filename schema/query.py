@@ -10,6 +10,7 @@ from strawberry.types import Info
 from connectors.records import CertificationKind as Kind
 from connectors.records import CooperativeRecord, ProductRecord
 from federation.errors import InputError
+from federation.groupbuy.model import GroupBuy as GroupBuyRecord
 from federation.orders.model import Order as OrderRecord
 from federation.orders.model import OrderState
 from federation.ranking import ProductSort as Sort
@@ -34,7 +35,7 @@ from schema.connections import (
     page_info,
 )
 from schema.cooperatives import Cooperative, CooperativeEdge, CooperativeFilter
-from schema.groupbuy import GroupBuyQueries
+from schema.groupbuy import GroupBuy, GroupBuyQueries
 from schema.networks import Network
 from schema.node import Node
 from schema.orders import Order, OrderConnection, OrderEdge, OrderFilter
@@ -214,6 +215,8 @@ def _wrap(found: nodes.Found) -> Node | None:
         return Network.of(found)
     if isinstance(found, OrderRecord):
         return Order.of(found)
+    if isinstance(found, GroupBuyRecord):
+        return GroupBuy.of(found)
     if isinstance(found, ProductRecord):
         return Product.of(found)
     if isinstance(found, CooperativeRecord):
