@@ -125,6 +125,9 @@ def _banner(url: str, networks: dict[str, str], access: DemoAccess) -> None:
         f"  {access.graphiql_url(url)}",
         f"Demo client for POST /oauth/token: {access.client_id} / {access.secret}",
         "",
+        "BUMN procurement dashboard (spend on UMKM, open RFQs) as the demo BUMN:",
+        f"  {access.dashboard_url(url)}",
+        "",
         "Try these queries:",
     ]
     for title, query in EXAMPLE_QUERIES:

@@ -8,15 +8,28 @@ from connectors.records import CooperativeRecord, ProductRecord, SupplierRecord
 from federation.errors import InputError
 from federation.groupbuy.model import GroupBuy
 from federation.orders.model import Order
-from resolvers import access
+from resolvers import access, procurement
 from resolvers.context import Context
 
-Found = ProductRecord | SupplierRecord | CooperativeRecord | Order | GroupBuy | str | None
+Found = (
+    ProductRecord
+    | SupplierRecord
+    | CooperativeRecord
+    | Order
+    | GroupBuy
+    | procurement.SeenRfq
+    | procurement.SeenQuote
+    | str
+    | None
+)
 
 
 def check(context: Context, type_name: str) -> None:
     """Refuse (FORBIDDEN) unless the token may read ``type_name``: orders:read for an
     Order, catalog:read for the catalogue's types."""
+    if type_name in ("Rfq", "Quote"):
+        access.require(context, access.PROCUREMENT_READ)
+        return
     access.require(context, access.ORDERS_READ if type_name == "Order" else access.CATALOG_READ)
 
 
@@ -46,6 +59,9 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
         if order is None or not access.may_act_for(context, order.buyer_id):
             return None
         return order
+    if type_name in ("Rfq", "Quote"):
+        found: Found = await procurement.load_node(context, type_name, parts)
+        return found
     if len(parts) != 2:
         raise InputError(f"a {type_name} ID holds a network and an id")
     network, native_id = parts

@@ -14,7 +14,7 @@ from federation.groupbuy.model import GroupBuy as GroupBuyRecord
 from federation.orders.model import Order as OrderRecord
 from federation.orders.model import OrderState
 from federation.ranking import ProductSort as Sort
-from resolvers import catalog, cooperatives, nodes, orders, suppliers
+from resolvers import catalog, cooperatives, nodes, orders, procurement, suppliers
 from resolvers.context import Context
 from resolvers.ids import from_global_id
 from schema.catalog import (
@@ -39,7 +39,7 @@ from schema.groupbuy import GroupBuy, GroupBuyQueries
 from schema.networks import Network
 from schema.node import Node
 from schema.orders import Order, OrderConnection, OrderEdge, OrderFilter
-from schema.procurement import ProcurementQueries
+from schema.procurement import ProcurementQueries, Quote, Rfq
 from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, to_scale
 
 
@@ -215,6 +215,10 @@ def _wrap(found: nodes.Found) -> Node | None:
         return Network.of(found)
     if isinstance(found, OrderRecord):
         return Order.of(found)
+    if isinstance(found, procurement.SeenRfq):
+        return Rfq.of(found)
+    if isinstance(found, procurement.SeenQuote):
+        return Quote.of(found)
     if isinstance(found, GroupBuyRecord):
         return GroupBuy.of(found)
     if isinstance(found, ProductRecord):

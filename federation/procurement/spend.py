@@ -78,27 +78,32 @@ async def spend_report(engine: AsyncEngine, padi: PadiProcurement, flt: SpendFil
         _hub_lines(engine, flt.buyer, first, after), _padi(padi, flt)
     )
     amounts: defaultdict[str, int] = defaultdict(int)
+    umkm_amounts: defaultdict[str, int | None] = defaultdict(int)
     order_sets: defaultdict[str, set[str]] = defaultdict(set)
     for line in hub_lines:
         key = line.keys[flt.group_by]
         amounts[key] += line.amount
         order_sets[key].add(line.order_id)
+        if line.scale in UMKM_SCALES:
+            umkm_amounts[key] = (umkm_amounts[key] or 0) + line.amount
     counts: defaultdict[str, int] = defaultdict(int)
     for key, ids in order_sets.items():
         counts[key] += len(ids)
+    padi_umkm = sum(row.amount for row in padi_scales if row.key.lower() in UMKM_SCALES)
     for row in padi_rows:
         amounts[row.key] += row.amount
         counts[row.key] += row.order_count
-    rows = [SpendRow(key, amounts[key], counts[key]) for key in amounts]
+        part = _padi_umkm(flt.group_by, row, padi_umkm)
+        known = umkm_amounts[row.key]
+        umkm_amounts[row.key] = None if part is None or known is None else known + part
+    rows = [SpendRow(key, amounts[key], counts[key], umkm_amounts[key]) for key in amounts]
     if flt.group_by is SpendGroup.MONTH:
         rows.sort(key=lambda r: r.key)
     else:
         rows.sort(key=lambda r: (-r.amount, r.key))
     hub_amount = sum(line.amount for line in hub_lines)
     network_amount = sum(row.amount for row in padi_rows)
-    umkm = sum(x.amount for x in hub_lines if x.scale in UMKM_SCALES) + sum(
-        row.amount for row in padi_scales if row.key.lower() in UMKM_SCALES
-    )
+    umkm = sum(x.amount for x in hub_lines if x.scale in UMKM_SCALES) + padi_umkm
     return SpendReport(
         filter=flt,
         rows=tuple(rows),
@@ -108,6 +113,16 @@ async def spend_report(engine: AsyncEngine, padi: PadiProcurement, flt: SpendFil
         hub_amount=hub_amount,
         network_amount=network_amount,
     )
+
+
+def _padi_umkm(group: SpendGroup, row: PadiSpendRow, padi_umkm: int) -> int | None:
+    """The UMKM part of one of PaDi's rows: by its key under SCALE; all of PaDi's UMKM
+    spend for its single NETWORK or KBLI row; unknown (None) by MONTH or REGION."""
+    if group is SpendGroup.SCALE:
+        return row.amount if row.key in UMKM_SCALES else 0
+    if group in (SpendGroup.NETWORK, SpendGroup.KBLI):
+        return padi_umkm
+    return None
 
 
 async def _hub_lines(

@@ -68,7 +68,8 @@ function element(name, attributes, text) {
   return node;
 }
 
-// Horizontal bars: the whole spend of each group, and its UMKM part over it.
+// Horizontal bars: the whole spend of each group, and its UMKM part over it where the
+// figures say it (PaDi does not split its monthly and regional figures by scale).
 function barChart(figure, groups) {
   figure.replaceChildren();
   if (!groups.length) {
@@ -82,23 +83,40 @@ function barChart(figure, groups) {
   const largest = Math.max(...groups.map((g) => g.total.amount), 1);
   const svg = element("svg", { viewBox: `0 0 ${width} ${groups.length * row + 8}`, role: "img" });
   svg.append(element("title", {}, `${figure.dataset.chart} spend`));
+  let unsplit = false;
   groups.forEach((group, index) => {
     const y = index * row + 4;
     const all = (group.total.amount / largest) * barWidth;
-    const umkm = (group.umkmTotal.amount / largest) * barWidth;
     svg.append(element("text", { x: 0, y: y + 15 }, group.label));
-    svg.append(element("rect", { class: "bar", x: labelWidth, y, width: Math.max(all, 1), height: row - 8, "data-key": group.key }));
-    svg.append(element("rect", { class: "bar umkm", x: labelWidth, y, width: umkm, height: row - 8 }));
+    svg.append(element("rect", {
+      class: "bar", x: labelWidth, y, width: Math.max(all, 1), height: row - 8,
+      "data-key": group.key, "data-amount": group.total.amount,
+    }));
+    if (group.umkmTotal === null) {
+      unsplit = true;
+    } else {
+      const umkm = (group.umkmTotal.amount / largest) * barWidth;
+      svg.append(element("rect", {
+        class: "bar umkm", x: labelWidth, y, width: umkm, height: row - 8,
+        "data-key": group.key, "data-amount": group.umkmTotal.amount,
+      }));
+    }
     svg.append(element("text", { x: labelWidth + all + 6, y: y + 15 }, compact.format(group.total.amount)));
   });
   const legend = document.createElement("figcaption");
   legend.className = "legend";
-  for (const [kind, text] of [["bar", "all suppliers"], ["bar umkm", "UMKM"]]) {
+  for (const [kind, text] of [["bar", "all suppliers"], ["bar umkm", "UMKM (mikro, kecil, menengah)"]]) {
     const item = document.createElement("span");
     const swatch = document.createElement("i");
-    swatch.style.background = kind === "bar" ? "#2f6f9f" : "#3fa37a";
+    swatch.className = kind === "bar" ? "swatch" : "swatch umkm";
     item.append(swatch, text);
     legend.append(item);
+  }
+  if (unsplit) {
+    const note = document.createElement("span");
+    note.className = "muted";
+    note.textContent = "PaDi reports its figures by scale only as a whole: see By scale.";
+    legend.append(note);
   }
   figure.append(svg, legend);
 }
