@@ -381,9 +381,8 @@ class SpendGroup:
     )
     label: str = strawberry.field(description="A readable name for the key.")
     total: Money = strawberry.field(description="Everything spent in the group.")
-    umkm_total: Money | None = strawberry.field(
-        description="The part with mikro, kecil and menengah suppliers; null where a "
-        "network's figures do not say the scale (PaDi's by MONTH and REGION)."
+    umkm_total: Money = strawberry.field(
+        description="The part with mikro, kecil and menengah suppliers."
     )
     order_count: int = strawberry.field(description="Orders behind it.")
 
@@ -411,9 +410,7 @@ class SpendReport:
                     key=row.key,
                     label=_label(group, row.key),
                     total=Money.rupiah(row.amount),
-                    umkm_total=(
-                        Money.rupiah(row.umkm_amount) if row.umkm_amount is not None else None
-                    ),
+                    umkm_total=Money.rupiah(row.umkm_amount),
                     order_count=row.order_count,
                 )
                 for row in report.rows

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter
 from connectors.padi.graphql import GraphQLClient, PadiRejected
 from connectors.padi.native import Answer, Native, NativePage, NativePurchaseOrder
 from connectors.padi.orders import ORDER_FIELDS
-from connectors.records import OrderRecord
+from connectors.records import OrderRecord, Scale
 
 SpendGroup = Literal["REGION", "SCALE", "MONTH", "BUMN"]
 
@@ -261,12 +261,14 @@ class PadiProcurement:
         bumn_id: str,
         month_from: str,
         month_to: str,
+        scale: Scale | None = None,
     ) -> list[PadiSpendRow]:
-        """PaDi's spend figures for ``bumn_id`` in ``[month_from, month_to]`` (YYYY-MM)."""
-        variables = {
-            "by": group_by,
-            "filter": {"bumnId": bumn_id, "monthFrom": month_from, "monthTo": month_to},
-        }
+        """PaDi's spend figures for ``bumn_id`` in ``[month_from, month_to]`` (YYYY-MM),
+        with suppliers of one ``scale`` only when given."""
+        flt: dict[str, str] = {"bumnId": bumn_id, "monthFrom": month_from, "monthTo": month_to}
+        if scale is not None:
+            flt["scale"] = scale.name  # PaDi's enum: MIKRO, KECIL, MENENGAH, BESAR
+        variables = {"by": group_by, "filter": flt}
         answer = await self._graphql.execute(SPEND, variables, _SPEND)
         return [PadiSpendRow(r.key, r.amount, r.order_count) for r in answer.result.rows]
 

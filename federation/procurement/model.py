@@ -221,13 +221,12 @@ class SpendFilter:
 @dataclass(frozen=True)
 class SpendRow:
     """One group's spend. ``umkm_amount`` is its part with mikro, kecil and menengah
-    suppliers; None when figures behind the row do not say the scale (PaDi reports scale
-    only when grouping by SCALE, so its MONTH and REGION rows are not split)."""
+    suppliers."""
 
     key: str
     amount: int
     order_count: int
-    umkm_amount: int | None = None
+    umkm_amount: int
 
 
 @dataclass(frozen=True)

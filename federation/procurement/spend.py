@@ -5,8 +5,9 @@ Tangerang, and PaDi's purchase orders (its own ``awardRfq``, and everything boug
 PaDi outside the hub) are in PaDi's figures. The hub's part counts orders a network
 confirmed (CONFIRMED, SHIPPED, DELIVERED), by the month they were made (UTC), each line's
 amount under its group; so every figure is exactly the sum of the order lines behind it.
-PaDi groups by MONTH, REGION and SCALE itself; it has no KBLI breakdown, so under KBLI
-its whole amount is one row, ``unreported``.
+PaDi groups by MONTH, REGION and SCALE itself (the UMKM part of a MONTH or REGION row is
+that row less the same grouping over large suppliers only); it has no KBLI breakdown, so
+under KBLI its whole amount is one row, ``unreported``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -74,18 +76,18 @@ def months(flt: SpendFilter) -> tuple[dt.date, dt.date]:
 async def spend_report(engine: AsyncEngine, padi: PadiProcurement, flt: SpendFilter) -> SpendReport:
     """``flt.buyer``'s spend in the period, grouped by ``flt.group_by``."""
     first, after = months(flt)
-    hub_lines, (padi_rows, padi_scales) = await asyncio.gather(
+    hub_lines, (padi_rows, padi_scales, padi_large) = await asyncio.gather(
         _hub_lines(engine, flt.buyer, first, after), _padi(padi, flt)
     )
     amounts: defaultdict[str, int] = defaultdict(int)
-    umkm_amounts: defaultdict[str, int | None] = defaultdict(int)
+    umkm_amounts: defaultdict[str, int] = defaultdict(int)
     order_sets: defaultdict[str, set[str]] = defaultdict(set)
     for line in hub_lines:
         key = line.keys[flt.group_by]
         amounts[key] += line.amount
         order_sets[key].add(line.order_id)
         if line.scale in UMKM_SCALES:
-            umkm_amounts[key] = (umkm_amounts[key] or 0) + line.amount
+            umkm_amounts[key] += line.amount
     counts: defaultdict[str, int] = defaultdict(int)
     for key, ids in order_sets.items():
         counts[key] += len(ids)
@@ -93,9 +95,7 @@ async def spend_report(engine: AsyncEngine, padi: PadiProcurement, flt: SpendFil
     for row in padi_rows:
         amounts[row.key] += row.amount
         counts[row.key] += row.order_count
-        part = _padi_umkm(flt.group_by, row, padi_umkm)
-        known = umkm_amounts[row.key]
-        umkm_amounts[row.key] = None if part is None or known is None else known + part
+        umkm_amounts[row.key] += _padi_umkm(flt.group_by, row, padi_umkm, padi_large)
     rows = [SpendRow(key, amounts[key], counts[key], umkm_amounts[key]) for key in amounts]
     if flt.group_by is SpendGroup.MONTH:
         rows.sort(key=lambda r: r.key)
@@ -115,14 +115,15 @@ async def spend_report(engine: AsyncEngine, padi: PadiProcurement, flt: SpendFil
     )
 
 
-def _padi_umkm(group: SpendGroup, row: PadiSpendRow, padi_umkm: int) -> int | None:
+def _padi_umkm(group: SpendGroup, row: PadiSpendRow, padi_umkm: int, large: dict[str, int]) -> int:
     """The UMKM part of one of PaDi's rows: by its key under SCALE; all of PaDi's UMKM
-    spend for its single NETWORK or KBLI row; unknown (None) by MONTH or REGION."""
+    spend for its single NETWORK or KBLI row; by MONTH or REGION, the row less its spend
+    with large suppliers."""
     if group is SpendGroup.SCALE:
         return row.amount if row.key in UMKM_SCALES else 0
     if group in (SpendGroup.NETWORK, SpendGroup.KBLI):
         return padi_umkm
-    return None
+    return row.amount - large.get(row.key, 0)
 
 
 async def _hub_lines(
@@ -175,8 +176,9 @@ async def _hub_lines(
 
 async def _padi(
     padi: PadiProcurement, flt: SpendFilter
-) -> tuple[list[PadiSpendRow], list[PadiSpendRow]]:
-    """PaDi's rows under the hub's grouping, and its figures by scale (for the UMKM share)."""
+) -> tuple[list[PadiSpendRow], list[PadiSpendRow], dict[str, int]]:
+    """PaDi's rows under the hub's grouping, its figures by scale (for the UMKM share),
+    and by MONTH or REGION the same rows over large suppliers only."""
     by_scale = [
         PadiSpendRow(r.key.lower(), r.amount, r.order_count)
         for r in await padi.spend(
@@ -185,17 +187,24 @@ async def _padi(
     ]
     group = flt.group_by
     if group is SpendGroup.SCALE:
-        return by_scale, by_scale
+        return by_scale, by_scale, {}
     if group in (SpendGroup.MONTH, SpendGroup.REGION):
-        rows = await padi.spend(
-            "MONTH" if group is SpendGroup.MONTH else "REGION",
-            bumn_id=flt.buyer,
-            month_from=flt.first_month,
-            month_to=flt.last_month,
+        native: Literal["MONTH", "REGION"] = "MONTH" if group is SpendGroup.MONTH else "REGION"
+        rows, large = await asyncio.gather(
+            *(
+                padi.spend(
+                    native,
+                    bumn_id=flt.buyer,
+                    month_from=flt.first_month,
+                    month_to=flt.last_month,
+                    scale=scale,
+                )
+                for scale in (None, Scale.BESAR)
+            )
         )
-        return rows, by_scale
+        return rows, by_scale, {r.key: r.amount for r in large}
     total = sum(r.amount for r in by_scale)
     if not total:
-        return [], by_scale
+        return [], by_scale, {}
     key = padi.network if group is SpendGroup.NETWORK else UNREPORTED
-    return [PadiSpendRow(key, total, sum(r.order_count for r in by_scale))], by_scale
+    return [PadiSpendRow(key, total, sum(r.order_count for r in by_scale))], by_scale, {}

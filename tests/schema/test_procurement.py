@@ -491,6 +491,8 @@ async def test_spend_is_the_sum_of_the_orders_behind_it(graph: Graph, clean: Liv
         assert report["umkmShare"] == pytest.approx(
             report["umkmTotal"]["amount"] / report["total"]["amount"]
         )
+        umkm_parts = sum(g["umkmTotal"]["amount"] for g in report["groups"])
+        assert umkm_parts == report["umkmTotal"]["amount"], group
     by_network = {g["key"]: g["total"]["amount"] for g in reports["NETWORK"]["groups"]}
     assert by_network == {"sejuk": hub_total, "padi": padi_total}
     by_kbli = {g["key"]: g["total"]["amount"] for g in reports["KBLI"]["groups"]}

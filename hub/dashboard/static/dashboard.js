@@ -83,7 +83,6 @@ function barChart(figure, groups) {
   const largest = Math.max(...groups.map((g) => g.total.amount), 1);
   const svg = element("svg", { viewBox: `0 0 ${width} ${groups.length * row + 8}`, role: "img" });
   svg.append(element("title", {}, `${figure.dataset.chart} spend`));
-  let unsplit = false;
   groups.forEach((group, index) => {
     const y = index * row + 4;
     const all = (group.total.amount / largest) * barWidth;
@@ -92,15 +91,11 @@ function barChart(figure, groups) {
       class: "bar", x: labelWidth, y, width: Math.max(all, 1), height: row - 8,
       "data-key": group.key, "data-amount": group.total.amount,
     }));
-    if (group.umkmTotal === null) {
-      unsplit = true;
-    } else {
-      const umkm = (group.umkmTotal.amount / largest) * barWidth;
-      svg.append(element("rect", {
-        class: "bar umkm", x: labelWidth, y, width: umkm, height: row - 8,
-        "data-key": group.key, "data-amount": group.umkmTotal.amount,
-      }));
-    }
+    const umkm = (group.umkmTotal.amount / largest) * barWidth;
+    svg.append(element("rect", {
+      class: "bar umkm", x: labelWidth, y, width: umkm, height: row - 8,
+      "data-key": group.key, "data-amount": group.umkmTotal.amount,
+    }));
     svg.append(element("text", { x: labelWidth + all + 6, y: y + 15 }, compact.format(group.total.amount)));
   });
   const legend = document.createElement("figcaption");
@@ -111,12 +106,6 @@ function barChart(figure, groups) {
     swatch.className = kind === "bar" ? "swatch" : "swatch umkm";
     item.append(swatch, text);
     legend.append(item);
-  }
-  if (unsplit) {
-    const note = document.createElement("span");
-    note.className = "muted";
-    note.textContent = "PaDi reports its figures by scale only as a whole: see By scale.";
-    legend.append(note);
   }
   figure.append(svg, legend);
 }

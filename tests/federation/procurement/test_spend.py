@@ -118,9 +118,12 @@ async def test_umkm_share_counts_mikro_kecil_and_menengah(
     assert 0.0 < report.umkm_share < 1.0
     assert report.umkm_share == umkm / report.total
     assert {r.key for r in report.rows} <= {"mikro", "kecil", "menengah", "besar"}
-    for group in (SpendGroup.MONTH, SpendGroup.NETWORK, SpendGroup.KBLI):
+    for group in (SpendGroup.MONTH, SpendGroup.REGION, SpendGroup.NETWORK, SpendGroup.KBLI):
         other = await procurement.spend(BUYER, SpendFilter("BUMN-SEMEN", first, last, group))
         assert other.umkm_amount == report.umkm_amount
+        # Every group's UMKM part, PaDi's months and regions included, adds up to it.
+        assert sum(r.umkm_amount for r in other.rows) == report.umkm_amount, group
+        assert all(0 <= r.umkm_amount <= r.amount for r in other.rows), group
 
 
 async def test_a_period_without_orders_is_all_zero(procurement: ProcurementService) -> None:
