@@ -20,6 +20,7 @@ from resolvers.streams import merge, order_transactions
 class LineInput:
     product_id: str
     quantity: int
+    expected_unit_price: int | None = None
 
 
 async def place_order(
@@ -43,6 +44,7 @@ async def place_order(
                 product=network_key(line.product_id, "Product", "productId"),
                 product_label=line.product_id,
                 quantity=line.quantity,
+                expected_unit_price=line.expected_unit_price,
             )
             for line in lines
         ),

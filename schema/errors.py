@@ -2,7 +2,7 @@
 
 InputError, and anything graphql-core refuses before execution   BAD_USER_INPUT
 NotFoundError                                                     NOT_FOUND
-ConflictError                                                     CONFLICT
+ConflictError (PriceChangedError adds productId and unitPrice)    CONFLICT
 UnauthenticatedError                                              UNAUTHENTICATED
 ForbiddenError (a missing scope, another organisation's data)     FORBIDDEN
 NetworkRateLimited                                                RATE_LIMITED
@@ -28,9 +28,11 @@ from federation.errors import (
     ForbiddenError,
     InputError,
     NotFoundError,
+    PriceChangedError,
     UnauthenticatedError,
 )
 from resolvers.context import Context
+from resolvers.ids import to_global_id
 
 log = logging.getLogger("hub.errors")
 
@@ -68,8 +70,12 @@ def with_code(error: GraphQLError) -> GraphQLError:
     extensions = dict(error.extensions or {})
     extensions["code"] = code
     message = error.message
-    if isinstance(error.original_error, ConnectorError):
-        extensions["network"] = error.original_error.network
+    original = error.original_error
+    if isinstance(original, ConnectorError):
+        extensions["network"] = original.network
+    if isinstance(original, PriceChangedError):
+        extensions["productId"] = to_global_id("Product", *original.product)
+        extensions["unitPrice"] = original.unit_price
     if code == "INTERNAL_SERVER_ERROR":
         log.error("unexpected error at %s", error.path, exc_info=error.original_error)
         message = "Internal error: the hub could not complete this field."

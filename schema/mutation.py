@@ -29,7 +29,10 @@ class Mutation(GroupBuyMutations, ProcurementMutations):
         placed = await orders.place_order(
             info.context,
             buyer_id=input.buyer_id,
-            lines=[orders.LineInput(line.product_id, line.quantity) for line in input.lines],
+            lines=[
+                orders.LineInput(line.product_id, line.quantity, line.expected_unit_price)
+                for line in input.lines
+            ],
             delivery_region_code=input.delivery_region_code,
             idempotency_key=input.idempotency_key,
         )

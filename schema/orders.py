@@ -180,6 +180,13 @@ class OrderConnection:
 class OrderLineInput:
     product_id: strawberry.ID = strawberry.field(description="A Product's global ID.")
     quantity: int = strawberry.field(description="Units: at least the product's minimum.")
+    expected_unit_price: int | None = strawberry.field(
+        default=None,
+        description="The unit price (rupiah) you were shown, at this quantity's tier. If "
+        "the network asks more now, the order is refused (CONFLICT, with the product and "
+        "its new unitPrice in the error's extensions). Left out: the price the hub's "
+        "catalog index shows, when it has the product.",
+    )
 
 
 @strawberry.input(description="A new order, across as many networks as its products are in.")

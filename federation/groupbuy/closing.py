@@ -39,7 +39,15 @@ def order_request(group_buy: GroupBuy) -> PlaceOrderRequest:
     return PlaceOrderRequest(
         buyer=group_buy.coordinator,
         buyer_label=group_buy.coordinator_label,
-        lines=(LineRequest(group_buy.product, group_buy.product_label, group_buy.total_quantity),),
+        lines=(
+            LineRequest(
+                group_buy.product,
+                group_buy.product_label,
+                group_buy.total_quantity,
+                # Participants committed at the quoted tier price: never charge them more.
+                expected_unit_price=group_buy.quote.unit_price,
+            ),
+        ),
         delivery_region_code=group_buy.delivery_region_code,
         idempotency_key=order_key(group_buy.id),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
-from federation.errors import ConflictError, ForbiddenError, NotFoundError
+from federation.errors import ConflictError, ForbiddenError, NotFoundError, PriceChangedError
 from federation.groupbuy.checks import (
     check_member,
     check_quantity,
@@ -19,6 +19,7 @@ from federation.groupbuy.store import GroupBuyStore
 from federation.groupbuy.worker import GroupBuyWorker
 from federation.loaders import Loaders
 from federation.orders.bus import OrderBus
+from federation.orders.placing import rupiah, unit_price
 from federation.orders.service import OrderService
 
 
@@ -124,6 +125,15 @@ class GroupBuyService:
             raise ConflictError(
                 f"{product.name}: {group_buy.total_quantity} {product.unit} committed but only "
                 f"{product.stock} in stock now: participants must lower their quantities first"
+            )
+        price, quoted = unit_price(product, group_buy.total_quantity), group_buy.quote.unit_price
+        if price > quoted:
+            raise PriceChangedError(
+                f"{product.name} now costs {rupiah(price)} per {product.unit} for "
+                f"{group_buy.total_quantity}, above the {rupiah(quoted)} participants "
+                "committed at: the group buy stays open",
+                product=group_buy.product,
+                unit_price=price,
             )
         owner = f"close-{uuid.uuid4().hex[:12]}"
         await self.store.begin_closing(group_buy_id, owner, self.lease)

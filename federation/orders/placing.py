@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from connectors.records import ProductRecord
-from federation.errors import InputError, NotFoundError
+from federation.errors import InputError, NotFoundError, PriceChangedError
 from federation.loaders import Loaders
 from federation.orders.model import OrderDraft, OrderLine
 
@@ -25,6 +25,8 @@ class LineRequest:
     product: tuple[str, str]  # (network, the network's product id)
     product_label: str  # as the caller wrote it, for messages
     quantity: int
+    # The unit price the buyer was shown: a higher live price refuses the order.
+    expected_unit_price: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ def unit_price(product: ProductRecord, quantity: int) -> int:
         if quantity >= tier.min_quantity:
             price = tier.unit_price
     return price
+
+
+def rupiah(amount: int) -> str:
+    """``Rp10.500``: rupiah as Indonesians write them."""
+    return f"Rp{amount:,}".replace(",", ".")
 
 
 def check_shape(request: PlaceOrderRequest) -> None:
@@ -66,7 +73,8 @@ def check_shape(request: PlaceOrderRequest) -> None:
 async def draft_order(loaders: Loaders, request: PlaceOrderRequest) -> OrderDraft:
     """Check and price ``request`` against the networks' current data.
 
-    Raises InputError or NotFoundError on anything wrong; call ``check_shape`` first.
+    Raises InputError or NotFoundError on anything wrong, PriceChangedError when a line
+    costs more than the price its buyer was shown; call ``check_shape`` first.
     """
     buyer = await loaders.cooperatives.load(request.buyer)
     if buyer is None:
@@ -86,6 +94,14 @@ async def draft_order(loaders: Loaders, request: PlaceOrderRequest) -> OrderDraf
                 f"{line.quantity} asked"
             )
         price = unit_price(product, line.quantity)
+        if line.expected_unit_price is not None and price > line.expected_unit_price:
+            raise PriceChangedError(
+                f"{product.name} now costs {rupiah(price)} per {product.unit} for "
+                f"{line.quantity}, not the {rupiah(line.expected_unit_price)} shown: order "
+                "again to accept the new price",
+                product=line.product,
+                unit_price=price,
+            )
         lines.append(
             OrderLine(
                 position=position,

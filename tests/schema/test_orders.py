@@ -246,6 +246,30 @@ async def test_bad_orders_write_nothing_and_place_nothing(
     assert len(hub_after) == len(hub_before)
 
 
+async def test_a_price_above_the_one_shown_is_refused_with_the_new_price(
+    federation: Federation, orders: OrderService, clean: LiveNetworks
+) -> None:
+    order_in = await order_input(federation, "sejuk", "tangerang", skip=7)
+    order_in["lines"][1]["expectedUnitPrice"] = 1  # the buyer was shown 1 rupiah
+    before = {c: network_rows(clean, c) for c in NETWORK_ORDERS}
+
+    refused = await run(federation, PLACE, {"input": order_in}, orders)
+
+    assert refused.errors is not None
+    extensions = refused.errors[0].extensions or {}
+    assert extensions["code"] == "CONFLICT"
+    assert extensions["productId"] == order_in["lines"][1]["productId"]
+    assert extensions["unitPrice"] > 1
+    assert "order again to accept the new price" in refused.errors[0].message
+    assert {c: network_rows(clean, c) for c in NETWORK_ORDERS} == before
+    # The buyer accepts the new price: the same key now places the order at it.
+    order_in["lines"][1]["expectedUnitPrice"] = extensions["unitPrice"]
+    placed = await run(federation, PLACE, {"input": order_in}, orders)
+    assert placed.errors is None, placed.errors
+    lines = placed.data["placeOrder"]["lines"]
+    assert lines[1]["unitPrice"]["amount"] == extensions["unitPrice"]
+
+
 async def test_a_key_reused_for_another_order_is_a_conflict(
     federation: Federation, orders: OrderService, clean: LiveNetworks
 ) -> None:

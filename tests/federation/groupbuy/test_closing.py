@@ -11,11 +11,19 @@ import asyncio
 
 import pytest
 
-from federation.errors import ConflictError, ForbiddenError
+from federation.errors import ConflictError, ForbiddenError, PriceChangedError
 from federation.groupbuy.closing import order_key
 from federation.groupbuy.model import GroupBuy, GroupBuyState
 from federation.orders.model import OrderState
-from tests.federation.groupbuy.support import Cast, Hub, join, label, open_on, sejuk_product
+from tests.federation.groupbuy.support import (
+    HOUR,
+    Cast,
+    Hub,
+    join,
+    label,
+    open_on,
+    sejuk_product,
+)
 from tests.schema.test_orders import network_rows
 from tests.support.live import LiveNetworks
 
@@ -175,3 +183,28 @@ async def settle(hub: Hub, group_buy: GroupBuy) -> GroupBuy:
             return found
         await asyncio.sleep(0.1)
     raise AssertionError(f"group buy {group_buy.id} did not settle")
+
+
+async def test_a_price_rise_at_the_network_is_refused_and_nobody_pays_it(
+    hub: Hub, networks: LiveNetworks, cast: Cast
+) -> None:
+    product = await sejuk_product(networks, price=10_000)  # 9,700 from 10
+    opened = await open_on(hub, product, cast.partners[0])
+    await join(hub, opened, cast.partners[0], 6)
+    await join(hub, opened, cast.tangerang[0], 6)
+    # The supplier raises its prices after the participants committed at 9,700.
+    await sejuk_product(networks, price=11_000, tiers=((10, 10_500),), product_id=product[1])
+    sejuk_orders = network_rows(networks, "sejuk")
+
+    with pytest.raises(PriceChangedError, match="Rp10.500") as refused:
+        await hub.groupbuys.close(hub.loaders(), opened.id, cast.partners[0])
+    assert refused.value.unit_price == 10_500
+    assert (await hub.groupbuys.get(opened.id)).status is GroupBuyState.OPEN
+
+    hub.clock.advance(2 * HOUR)  # past the closing time: the closer tries, and refuses too
+    await hub.groupbuys.worker.drain()
+    ended = await hub.groupbuys.get(opened.id)
+    assert ended.status is GroupBuyState.FAILED
+    assert "Rp10.500" in (ended.failure_reason or "")
+    assert not any(a.charged for a in ended.allocations)
+    assert network_rows(networks, "sejuk") == sejuk_orders
