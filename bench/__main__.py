@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from bench import federation, orders, seeding
+from bench import federation, index, orders, seeding
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -17,7 +17,7 @@ def main() -> None:
     parser.add_argument(
         "which",
         nargs="?",
-        choices=("all", "seeding", "federation", "orders"),
+        choices=("all", "seeding", "federation", "orders", "index"),
         default="all",
         help="which benchmark to run (default: all)",
     )
@@ -67,6 +67,8 @@ def main() -> None:
                 postgres_url=args.postgres_url,
             )
         )
+    if args.which == "index":  # not in "all": seeding a million products takes minutes
+        index.run(index.options_from_environment(args.repeats))
 
 
 if __name__ == "__main__":

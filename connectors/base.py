@@ -7,11 +7,13 @@ from typing import Protocol
 
 from connectors.records import (
     Capabilities,
+    ChangePage,
     CooperativeQuery,
     CooperativeRecord,
     OrderRecord,
     OrderRequest,
     Page,
+    PartnershipRecord,
     ProductQuery,
     ProductRecord,
     SupplierQuery,
@@ -59,6 +61,13 @@ class Connector(Protocol):
 
     async def get_cooperatives(self, ids: Sequence[str]) -> dict[str, CooperativeRecord]: ...
 
+    async def get_partnerships(
+        self, cooperative_ids: Sequence[str]
+    ) -> dict[str, tuple[PartnershipRecord, ...]]:
+        """Each cooperative's JUK partnerships, keyed by cooperative id; a network without
+        JUK answers ``{}``."""
+        ...
+
     async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
         """Place one sub-order, idempotently by ``request.reference``.
 
@@ -89,3 +98,13 @@ class Connector(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+    async def product_changes(self, after: str | None, limit: int) -> ChangePage:
+        """Up to ``limit`` (at most ``capabilities.max_page_size``) entries of the product
+        change feed after the marker ``after`` (None: from the feed's start, which replays
+        every product the network has as an upsert, then every later change).
+
+        Deletions are entries too. A marker this connector never issued is
+        ``NetworkRejected`` (400).
+        """
+        ...

@@ -85,6 +85,19 @@ class CooperativeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnershipRecord:
+    """A JUK partnership: a cooperative's MoU with a (large) supplier of the same network."""
+
+    network: str
+    mou_number: str
+    cooperative_id: str
+    supplier_id: str
+    categories: tuple[str, ...]  # catalog slugs the MoU covers
+    valid_from: str  # ISO date
+    valid_until: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProductQuery:
     text: str | None = None
     category: str | None = None
@@ -199,3 +212,41 @@ class TransactionRecord:
     amount: int
     description: str
     occurred_at: str  # ISO 8601
+
+
+class ChangeKind(StrEnum):
+    """What a change-feed entry did to a product."""
+
+    UPSERTED = "upserted"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductChange:
+    """One entry of a network's product change feed, in canonical form.
+
+    ``product`` is the whole product after the change for ``UPSERTED``, None for
+    ``DELETED``. Feeds are logs: the same product may appear again later, and the last
+    entry wins.
+    """
+
+    network: str
+    product_id: str
+    kind: ChangeKind
+    product: ProductRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePage:
+    """Changes in the network's feed order and the marker to resume right after them.
+
+    ``marker`` is opaque to the hub: store it and pass it back as ``after``. It equals
+    the ``after`` it was asked with when nothing changed. ``has_more`` says the feed had
+    more entries than fitted in this page; ``remaining`` how many entries followed
+    ``after`` when the network says (for progress only: the feed grows meanwhile).
+    """
+
+    changes: tuple[ProductChange, ...]
+    marker: str | None
+    has_more: bool
+    remaining: int | None = None

@@ -17,7 +17,12 @@ from aiodataloader import DataLoader
 
 from connectors.base import Connector
 from connectors.errors import ConnectorError, NetworkTimeout
-from connectors.records import CooperativeRecord, ProductRecord, SupplierRecord
+from connectors.records import (
+    CooperativeRecord,
+    PartnershipRecord,
+    ProductRecord,
+    SupplierRecord,
+)
 from federation.hub import Federation
 
 R = TypeVar("R")
@@ -38,6 +43,10 @@ class Loaders:
         )
         self.cooperatives: DataLoader[Key, CooperativeRecord | None] = DataLoader(
             self._by_network(lambda c, ids: c.get_cooperatives(ids))
+        )
+        # Absent from the answer (no MoUs, or a network without JUK) loads as None.
+        self.partnerships: DataLoader[Key, tuple[PartnershipRecord, ...] | None] = DataLoader(
+            self._by_network(lambda c, ids: c.get_partnerships(ids))
         )
         self.listings: DataLoader[str, tuple[SupplierRecord, ...]] = DataLoader(self._listings)
         self._known_suppliers: dict[Key, SupplierRecord] = {}

@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 
 from connectors.errors import NetworkProtocolError
 from connectors.http import JsonClient
-from connectors.padi import filters, queries
+from connectors.padi import changes, filters, queries
 from connectors.padi.graphql import GraphQLClient
 from connectors.padi.native import (
     Answer,
@@ -25,11 +25,13 @@ from connectors.padi.orders import PadiOrders
 from connectors.padi.paging import offset_of, pages_for, window
 from connectors.records import (
     Capabilities,
+    ChangePage,
     CooperativeQuery,
     CooperativeRecord,
     OrderRecord,
     OrderRequest,
     Page,
+    PartnershipRecord,
     ProductQuery,
     ProductRecord,
     SupplierQuery,
@@ -127,6 +129,12 @@ class PadiConnector:
         found = await self._batch(queries.COOPERATIVES_BY_ID, ids)
         return {c.id: c.record(self._code) for c in found}
 
+    async def get_partnerships(
+        self, cooperative_ids: Sequence[str]
+    ) -> dict[str, tuple[PartnershipRecord, ...]]:
+        """No JUK partnerships here: they are SEJUK's (Bandung's) programme."""
+        return {}
+
     async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
         """A purchase order with ``clientReference``: PaDi itself answers a repeat (retry
         or not) with the order already placed, so no look-up comes first."""
@@ -154,6 +162,10 @@ class PadiConnector:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def product_changes(self, after: str | None, limit: int) -> ChangePage:
+        """``productChanges`` after version ``after`` (``connectors/padi/changes.py``)."""
+        return await changes.product_changes(self._code, self._graphql, after, limit)
 
     async def _search(
         self,

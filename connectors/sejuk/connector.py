@@ -13,11 +13,13 @@ from pydantic import BaseModel, TypeAdapter
 from connectors.http import JsonClient, parse
 from connectors.records import (
     Capabilities,
+    ChangePage,
     CooperativeQuery,
     CooperativeRecord,
     OrderRecord,
     OrderRequest,
     Page,
+    PartnershipRecord,
     ProductQuery,
     ProductRecord,
     SupplierQuery,
@@ -25,8 +27,9 @@ from connectors.records import (
     TransactionRecord,
 )
 from connectors.registry import ConnectorConfig
-from connectors.sejuk import mapping
+from connectors.sejuk import changes, mapping
 from connectors.sejuk.native import (
+    KEMITRAAN_PAGE,
     KOPERASI_PAGE,
     PEMASOK_PAGE,
     PRODUK_PAGE,
@@ -51,6 +54,7 @@ from connectors.sejuk.query import (
 PRODUK = "/api/v1/produk"
 PEMASOK = "/api/v1/pemasok"
 KOPERASI = "/api/v1/koperasi"
+KEMITRAAN = "/api/v1/kemitraan"
 
 N = TypeVar("N", bound=BaseModel)
 
@@ -139,6 +143,25 @@ class SejukConnector:
         rows = await self._batch(KOPERASI, KOPERASI_PAGE, "id", native_ids(ids))
         return {str(k.id): mapping.cooperative(self._code, k) for k in rows}
 
+    async def get_partnerships(
+        self, cooperative_ids: Sequence[str]
+    ) -> dict[str, tuple[PartnershipRecord, ...]]:
+        """The JUK MoUs of the cooperatives among ``cooperative_ids`` that have any."""
+        found: dict[str, list[PartnershipRecord]] = {}
+        for chunk in _chunks(native_ids(cooperative_ids)):
+            params: Params = {"koperasi_id": ",".join(chunk), "per_halaman": MAX_PAGE}
+            halaman, seen = 1, 0
+            while True:  # a cooperative may hold several MoUs: read every page
+                answer = await self._get(KEMITRAAN, KEMITRAAN_PAGE, {**params, "halaman": halaman})
+                for row in answer.data:
+                    record = mapping.partnership(self._code, row)
+                    found.setdefault(record.cooperative_id, []).append(record)
+                seen += len(answer.data)
+                if not answer.data or seen >= answer.total:
+                    break
+                halaman += 1
+        return {cid: tuple(records) for cid, records in found.items()}
+
     async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
         """Place with a unique ``referensi_klien``; a retry looks the reference up first."""
         return await self._orders.place(request, retry=retry)
@@ -165,6 +188,10 @@ class SejukConnector:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    async def product_changes(self, after: str | None, limit: int) -> ChangePage:
+        """SEJUK's change feed after version ``after`` (``connectors/sejuk/changes.py``)."""
+        return await changes.product_changes(self._code, self._client, after, limit)
 
     async def _get(self, path: str, adapter: TypeAdapter[Halaman[N]], params: Params) -> Halaman[N]:
         return parse(self._code, adapter, await self._client.request("GET", path, params=params))

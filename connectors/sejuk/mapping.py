@@ -10,6 +10,7 @@ from connectors.records import (
     OrderRecord,
     OrderRequest,
     OrderStatus,
+    PartnershipRecord,
     PriceTier,
     ProductRecord,
     Scale,
@@ -18,6 +19,7 @@ from connectors.records import (
 from connectors.sejuk.native import (
     BarisMasuk,
     HargaGrosir,
+    Kemitraan,
     Koperasi,
     Pemasok,
     Pembeli,
@@ -82,6 +84,19 @@ def cooperative(network: str, k: Koperasi) -> CooperativeRecord:
         region_code=k.kode_wilayah,
         member_count=k.jumlah_anggota,
         address=k.alamat,
+    )
+
+
+def partnership(network: str, k: Kemitraan) -> PartnershipRecord:
+    """A JUK MoU between a cooperative and a supplier, both SEJUK's."""
+    return PartnershipRecord(
+        network=network,
+        mou_number=k.nomor_mou,
+        cooperative_id=str(k.koperasi_id),
+        supplier_id=str(k.pemasok_id),
+        categories=tuple(k.kategori),
+        valid_from=k.berlaku_mulai,
+        valid_until=k.berlaku_sampai,
     )
 
 

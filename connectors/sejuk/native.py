@@ -63,8 +63,12 @@ class Koperasi(Native):
 
 
 class Kemitraan(Native):
+    nomor_mou: str
     koperasi_id: int
     pemasok_id: int
+    kategori: list[str]
+    berlaku_mulai: str  # ISO date
+    berlaku_sampai: str
 
 
 class Halaman(Native, Generic[N]):

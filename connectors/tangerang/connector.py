@@ -12,17 +12,20 @@ from connectors.errors import NetworkProtocolError, NetworkRejected
 from connectors.http import JsonClient, parse
 from connectors.records import (
     Capabilities,
+    ChangePage,
     CooperativeQuery,
     CooperativeRecord,
     OrderRecord,
     OrderRequest,
     Page,
+    PartnershipRecord,
     ProductQuery,
     ProductRecord,
     SupplierQuery,
     SupplierRecord,
 )
 from connectors.registry import ConnectorConfig
+from connectors.tangerang import changes
 from connectors.tangerang.filters import (
     CAPABILITIES,
     MAX_PAGE_SIZE,
@@ -156,6 +159,12 @@ class TangerangConnector:
         )
         return {record.id: record for record in found}
 
+    async def get_partnerships(
+        self, cooperative_ids: Sequence[str]
+    ) -> dict[str, tuple[PartnershipRecord, ...]]:
+        """No JUK partnerships here: they are SEJUK's (Bandung's) programme."""
+        return {}
+
     async def place_order(self, request: OrderRequest, *, retry: bool = False) -> OrderRecord:
         """``POST /v2/orders`` with ``Idempotency-Key: reference``.
 
@@ -233,6 +242,10 @@ class TangerangConnector:
         """Close the pooled connections; open transaction streams end."""
         await self._http.aclose()
         await self._streams.aclose()
+
+    async def product_changes(self, after: str | None, limit: int) -> ChangePage:
+        """The item change feed after cursor ``after`` (``connectors/tangerang/changes.py``)."""
+        return await changes.product_changes(self._code, self._http, after, limit)
 
     async def _page(
         self,

@@ -7,24 +7,15 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection
 
-from federation.groupbuy.tables import metadata as groupbuy_metadata
 from federation.orders.database import connect
-from federation.orders.tables import metadata as orders_metadata
-from federation.procurement.tables import metadata as procurement_metadata
-from hub.audit.tables import metadata as audit_metadata
-from hub.auth.tables import metadata as auth_metadata
+from hub.database import METADATA, modelled
 
 
 def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=[
-            orders_metadata,
-            auth_metadata,
-            audit_metadata,
-            groupbuy_metadata,
-            procurement_metadata,
-        ],
+        target_metadata=list(METADATA),
+        include_object=modelled,
         render_as_batch=True,
     )
     with context.begin_transaction():

@@ -17,12 +17,12 @@ from networks.sejuk.views import dump, kemitraan_view
 
 
 async def list_kemitraan(request: Request) -> Response:
-    """``GET /api/v1/kemitraan?koperasi_id=&pemasok_id=``; ``pemasok_id`` may list several."""
+    """``GET /api/v1/kemitraan?koperasi_id=&pemasok_id=``; each may list several ids."""
     partner(request)
     query = paged_query(request, KemitraanQuery)
     statement = select(kemitraan).order_by(kemitraan.c.id)
-    if query.koperasi_id is not None:
-        statement = statement.where(kemitraan.c.koperasi_id == query.koperasi_id)
+    if (koperasi_ids := query.koperasi_ids()) is not None:
+        statement = statement.where(kemitraan.c.koperasi_id.in_(koperasi_ids))
     if (pemasok_ids := query.pemasok_ids()) is not None:
         statement = statement.where(kemitraan.c.pemasok_id.in_(pemasok_ids))
     async with database(request).read() as session:

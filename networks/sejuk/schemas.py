@@ -196,12 +196,19 @@ class ProdukQuery(CariQuery):
 
 
 class KemitraanQuery(HalamanQuery):
-    koperasi_id: int | None = Field(default=None, ge=1)
+    koperasi_id: str | None = Field(
+        default=None,
+        pattern=ID_LIST_PATTERN,
+        description="one cooperative id or several, comma-separated",
+    )
     pemasok_id: str | None = Field(
         default=None,
         pattern=ID_LIST_PATTERN,
         description="one supplier id or several, comma-separated",
     )
+
+    def koperasi_ids(self) -> list[int] | None:
+        return _id_list(self.koperasi_id)
 
     def pemasok_ids(self) -> list[int] | None:
         return _id_list(self.pemasok_id)

@@ -248,6 +248,24 @@ async def test_suppliers_map_with_partners(
     assert [r.id for r in records if r.partner_cooperative_ids] == ["1", "2", "3"]
 
 
+async def test_partnerships_of_many_cooperatives_in_one_request(
+    sejuk: SejukConnector, sejuk_native: httpx.AsyncClient
+) -> None:
+    links = await walk(sejuk_native, "/api/v1/kemitraan")
+    holders = sorted({k["koperasi_id"] for k in links})
+    await reset_requests(sejuk_native)
+    wanted = [str(i) for i in range(1, max(holders) + 2)]
+    found = await sejuk.get_partnerships(wanted)
+    assert await requests_served(sejuk_native) == {"GET /api/v1/kemitraan": 1}
+    assert sorted(found, key=int) == [str(h) for h in holders]
+    for cooperative_id, records in found.items():
+        native = [k for k in links if k["koperasi_id"] == int(cooperative_id)]
+        assert [(r.mou_number, r.supplier_id, r.categories) for r in records] == [
+            (k["nomor_mou"], str(k["pemasok_id"]), tuple(k["kategori"])) for k in native
+        ]
+        assert all(r.valid_from < r.valid_until for r in records)
+
+
 @pytest.mark.parametrize(
     ("query", "native"),
     [

@@ -190,3 +190,6 @@ async def test_partnerships_on_detail_and_by_filter(api) -> None:
     assert all(k["pemasok_id"] == 1 for k in with_bulog)
     both = await api.walk("/api/v1/kemitraan", koperasi_id=1, pemasok_id=2)
     assert len(both) == 1
+    several = await api.walk("/api/v1/kemitraan", per_page=2, koperasi_id="1,2,3")
+    assert {k["koperasi_id"] for k in several} <= {1, 2, 3}
+    assert [k for k in several if k["koperasi_id"] == 1] == listed

@@ -1,0 +1,233 @@
+"""Product search from the index: one ordered result over every network.
+
+Order: relevance tiers (``fts.Tier``: name starts with the query, name holds it, text
+holds it), then price, then a stable hash tie-break; that is exactly ascending product
+``key`` within a tier, so each tier is read in index order and a page costs the same at
+page 1 and page 1,000 (keyset paging). Price sorts ignore the tiers.
+
+Filters mean what ``federation.filters`` means on the live path; the text does not: the
+index matches words (any order, in name or description, the last word as a prefix, with
+Indonesian spelling variants and synonyms), where the live path matches a substring of
+the name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    tuple_,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from connectors.records import CertificationKind, ProductQuery, ProductRecord
+from federation import cursor
+from federation.index import fts, paging, rows
+from federation.index.fts import Filters, Tier
+from federation.index.paging import IndexPage, Position
+from federation.index.tables import catalog_products, catalog_suppliers
+from federation.index.text import TextQuery, parse
+from federation.ranking import ProductSort
+
+_FTS = table(fts.FTS_TABLE, column("rowid"))
+
+
+@dataclass(frozen=True)
+class IndexSearch:
+    """One product search as a caller asked it (the live path's ``ProductSearch``)."""
+
+    query: ProductQuery
+    sort: ProductSort = ProductSort.RELEVANCE
+    networks: tuple[str, ...] | None = None
+    certifications: tuple[CertificationKind, ...] = ()
+
+    def fingerprint(self) -> str:
+        return cursor.fingerprint(
+            "index-products", self.query, self.sort, self.networks, self.certifications
+        )
+
+    @property
+    def text(self) -> TextQuery:
+        return parse(self.query.text)
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(self.query, self.networks, self.certifications)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacets:
+    """Counts over the whole result (every page), as the live path's facets name them."""
+
+    total: int
+    categories: tuple[FacetCount, ...]
+    regions: tuple[FacetCount, ...]
+    networks: tuple[FacetCount, ...]
+    certifications: tuple[FacetCount, ...]
+
+
+async def search_products(
+    engine: AsyncEngine, search: IndexSearch, first: int, after: str | None = None
+) -> IndexPage[ProductRecord]:
+    """The next ``first`` products after the cursor ``after``."""
+    fingerprint = search.fingerprint()
+    start = paging.decode(after, fingerprint) if after else None
+    if search.filters.impossible() or first < 1:
+        return IndexPage((), after, False)
+    text_query = search.text
+    tiers = fts.tiers(text_query, search.sort is ProductSort.RELEVANCE)
+    descending = search.sort is ProductSort.PRICE_DESC
+    found: list[tuple[ProductRecord, Position]] = []
+    first_tier = start.tier if start is not None else 0
+    async with engine.connect() as conn:
+        if conn.dialect.name == "postgresql" and tiers != (Tier.ALL,):
+            statement = _ranked_select(text_query, search.filters, start).limit(first + 1)
+            for row in (await conn.execute(statement)).mappings():
+                found.append((rows.product_record(row), Position(row["tier"], row["key"])))
+        for number in range(first_tier, len(tiers)):
+            if conn.dialect.name == "postgresql" and tiers != (Tier.ALL,):
+                break
+            after_key = int(start.key) if start is not None and number == first_tier else None
+            statement = _tier_select(
+                conn, text_query, tiers[number], search.filters, after_key, descending
+            ).limit(first + 1 - len(found))
+            for row in (await conn.execute(statement)).mappings():
+                found.append((rows.product_record(row), Position(number, row["key"])))
+            if len(found) > first:
+                break
+    taken = found[:first]
+    items = tuple((record, paging.encode(position, fingerprint)) for record, position in taken)
+    end = items[-1][1] if items else after
+    return IndexPage(items, end, len(found) > first)
+
+
+async def product_facets(engine: AsyncEngine, search: IndexSearch) -> ProductFacets:
+    """Total and facet counts over every product the search matches."""
+    if search.filters.impossible():
+        return ProductFacets(0, (), (), (), ())
+    async with engine.connect() as conn:
+        base = _tier_select(conn, search.text, Tier.ALL, search.filters, None, False)
+        matched = base.with_only_columns(
+            catalog_products.c.network,
+            catalog_products.c.supplier_id,
+            catalog_products.c.category,
+            catalog_products.c.region_code,
+        ).subquery("matched")
+
+        async def counts(name: str) -> tuple[FacetCount, ...]:
+            field = matched.c[name]
+            result = await conn.execute(select(field, func.count()).group_by(field))
+            return _ordered((value, n) for value, n in result)
+
+        total = int(await conn.scalar(select(func.count()).select_from(matched)) or 0)
+        categories = await counts("category")
+        regions = await counts("region_code")
+        networks = await counts("network")
+        s = catalog_suppliers.c
+        kinds = list(CertificationKind)
+        result = await conn.execute(
+            select(
+                *(
+                    func.coalesce(
+                        func.sum(case((s.certification_text.like(f"% {k.value} %"), 1), else_=0)),
+                        0,
+                    )
+                    for k in kinds
+                )
+            ).select_from(
+                matched.join(
+                    catalog_suppliers,
+                    (s.network == matched.c.network) & (s.id == matched.c.supplier_id),
+                )
+            )
+        )
+        sums = result.one()
+        certifications = _ordered((k.value, int(n)) for k, n in zip(kinds, sums, strict=True))
+    return ProductFacets(total, categories, regions, networks, certifications)
+
+
+def _ordered(pairs: Iterable[tuple[Any, Any]]) -> tuple[FacetCount, ...]:
+    counted = [FacetCount(str(v), int(n)) for v, n in pairs if n]
+    return tuple(sorted(counted, key=lambda f: (-f.count, f.value)))
+
+
+def _ranked_select(
+    text_query: TextQuery, filters: Filters, start: Position | None
+) -> Select[tuple[object, ...]]:
+    """PostgreSQL: every match at once, ordered by (tier, key), after ``start``."""
+    p = catalog_products
+    tier = fts.postgres_tier(text_query).label("tier")
+    conditions: list[ColumnElement[bool]] = [fts.postgres_condition(text_query, Tier.ALL, filters)]
+    supplier = fts.supplier_condition(filters)
+    if supplier is not None:
+        conditions.append(supplier)
+    low, high = filters.key_range()
+    if low is not None:
+        conditions.append(p.c.key >= low)
+    if high is not None:
+        conditions.append(p.c.key <= high)
+    ranked = select(p, tier).where(*conditions).subquery("ranked")
+    statement = select(ranked)
+    if start is not None:
+        statement = statement.where(
+            tuple_(ranked.c.tier, ranked.c.key) > tuple_(start.tier, int(start.key))
+        )
+    return statement.order_by(ranked.c.tier, ranked.c.key)
+
+
+def _tier_select(
+    conn: AsyncConnection,
+    text_query: TextQuery,
+    tier: Tier,
+    filters: Filters,
+    after_key: int | None,
+    descending: bool,
+) -> Select[tuple[object, ...]]:
+    """Products of one tier in key order, after ``after_key``."""
+    p = catalog_products
+    conditions: list[ColumnElement[bool]] = []
+    key: ColumnElement[int]
+    if conn.dialect.name == "sqlite":
+        match = fts.sqlite_match(text_query, tier, filters)
+        if match is None:
+            statement = select(p)
+            key = p.c.key
+        else:
+            statement = select(p).select_from(_FTS.join(p, p.c.key == _FTS.c.rowid))
+            key = _FTS.c.rowid
+            conditions.append(
+                literal_column(fts.FTS_TABLE).bool_op("MATCH")(bindparam(None, match, String))
+            )
+    else:
+        statement = select(p)
+        key = p.c.key
+        conditions.append(fts.postgres_condition(text_query, tier, filters))
+    supplier = fts.supplier_condition(filters)
+    if supplier is not None:
+        conditions.append(supplier)
+    low, high = filters.key_range()
+    if low is not None:
+        conditions.append(key >= low)
+    if high is not None:
+        conditions.append(key <= high)
+    if after_key is not None:
+        conditions.append(key < after_key if descending else key > after_key)
+    return statement.where(*conditions).order_by(key.desc() if descending else key.asc())

@@ -1,0 +1,333 @@
+"""Keeping the index in step with the networks: a full load, then their change feeds.
+
+A network's first sync is a *full load*: its change feed replayed from the start (every
+product it has arrives as an upsert, later changes and deletions after), then its
+suppliers and cooperatives paged through its search. Later syncs read the feed after the
+stored marker, and refresh the suppliers of the products that changed. Each page of
+changes is written in one transaction together with the marker after it, so a sync that
+stops anywhere resumes exactly there, and a full load that fails half-way goes on from
+where it stopped next time. A finished full load sweeps the network's rows it did not
+write (what the network dropped while the hub was not looking).
+
+A network that fails keeps everything indexed so far; its state records the error and
+``freshness`` reports it stale. Networks sync in parallel; one network never syncs twice
+at once (a lock here, and the marker is compared-and-set in the database for syncs run
+by other processes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import partial
+from typing import TypeVar
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from connectors.base import Connector
+from connectors.errors import ConnectorError, NetworkRateLimited
+from connectors.records import (
+    ChangeKind,
+    ChangePage,
+    CooperativeQuery,
+    CooperativeRecord,
+    Page,
+    ProductChange,
+    ProductRecord,
+    SupplierQuery,
+    SupplierRecord,
+)
+from federation.index import store
+from federation.index.store import SyncState
+from federation.index.tables import catalog_sync
+
+T = TypeVar("T")
+
+
+class SyncStage(StrEnum):
+    PRODUCTS = "products"
+    SUPPLIERS = "suppliers"
+    COOPERATIVES = "cooperatives"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Where one network's sync stands: reported after every page written.
+
+    ``done`` counts the stage's items so far; ``total`` is the network's estimate of the
+    stage's items, when it gives one.
+    """
+
+    network: str
+    stage: SyncStage
+    full: bool
+    done: int
+    total: int | None = None
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """How one network's sync went."""
+
+    network: str
+    full: bool
+    ok: bool
+    upserted: int
+    deleted: int
+    suppliers: int
+    cooperatives: int
+    seconds: float
+    error: str | None = None
+
+
+class SyncConflict(Exception):
+    """Another sync of the same network moved its marker meanwhile."""
+
+
+@dataclass
+class _Counts:
+    upserted: int = 0
+    deleted: int = 0
+    suppliers: int = 0
+    cooperatives: int = 0
+
+
+class CatalogSync:
+    """Syncs the index in ``engine`` from ``connectors`` (in the federation's order)."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        connectors: Sequence[Connector],
+        *,
+        page_size: int = 100,
+        clock: Callable[[], float] = time.time,
+        rate_limit_retries: int = 10,
+    ) -> None:
+        self.engine = engine
+        self.connectors = {c.code: c for c in connectors}
+        self.page_size = page_size
+        self.clock = clock
+        self.rate_limit_retries = rate_limit_retries
+        self._locks = {code: asyncio.Lock() for code in self.connectors}
+
+    async def sync(
+        self,
+        networks: Sequence[str] | None = None,
+        *,
+        full: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> tuple[SyncResult, ...]:
+        """Sync ``networks`` (default: all) at once; one result each, in the given order.
+
+        A network never fully loaded gets its full load; ``full`` starts a new one for
+        every network named. Failures are results (``ok`` False), never exceptions.
+        """
+        codes = list(networks) if networks is not None else list(self.connectors)
+        unknown = [code for code in codes if code not in self.connectors]
+        if unknown:
+            raise ValueError(f"unknown networks: {', '.join(unknown)}")
+        return tuple(
+            await asyncio.gather(
+                *(self._sync_network(self.connectors[c], full, progress) for c in codes)
+            )
+        )
+
+    async def run_periodically(self, interval: float, stop: asyncio.Event) -> None:
+        """Sync every network now and then every ``interval`` seconds until ``stop`` is set."""
+        while not stop.is_set():
+            await self.sync()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    async def _sync_network(
+        self, connector: Connector, full: bool, progress: ProgressCallback | None
+    ) -> SyncResult:
+        code = connector.code
+        async with self._locks[code]:
+            started = time.perf_counter()
+            counts = _Counts()
+            async with self.engine.begin() as conn:
+                state = await store.read_state(conn, code)
+                if full or state.generation == 0:
+                    state = replace(
+                        state, marker=None, generation=state.generation + 1, full_loaded=False
+                    )
+                    await store.write_state(conn, state)
+            loading = not state.full_loaded
+            try:
+                state = await self._products(connector, state, loading, counts, progress)
+                if loading:
+                    await self._directory(connector, state, counts, progress)
+                state = replace(state, full_loaded=True, error=None, synced_at=self.clock())
+                error = None
+            except (ConnectorError, SyncConflict) as failure:
+                error = str(failure)
+                async with self.engine.begin() as conn:
+                    state = replace(await store.read_state(conn, code), error=error)
+            state = replace(state, attempted_at=self.clock())
+            async with self.engine.begin() as conn:
+                if error is None and loading:
+                    await store.sweep(conn, code, state.generation)
+                await store.write_state(conn, state)
+            if error is None and loading:
+                await store.analyze(self.engine)
+            if progress is not None:
+                stage = SyncStage.DONE if error is None else SyncStage.FAILED
+                progress(SyncProgress(code, stage, loading, counts.upserted + counts.deleted))
+            return SyncResult(
+                network=code,
+                full=loading,
+                ok=error is None,
+                upserted=counts.upserted,
+                deleted=counts.deleted,
+                suppliers=counts.suppliers,
+                cooperatives=counts.cooperatives,
+                seconds=time.perf_counter() - started,
+                error=error,
+            )
+
+    async def _products(
+        self,
+        connector: Connector,
+        state: SyncState,
+        loading: bool,
+        counts: _Counts,
+        progress: ProgressCallback | None,
+    ) -> SyncState:
+        """Drain the change feed after ``state.marker``; the next page is fetched while
+        the current one is written."""
+        changed_suppliers: set[str] = set()
+        total: int | None = None
+        fetch = asyncio.ensure_future(self._changes(connector, state.marker))
+        try:
+            while True:
+                page = await fetch
+                if total is None and page.remaining is not None:
+                    total = page.remaining
+                if page.has_more:
+                    fetch = asyncio.ensure_future(self._changes(connector, page.marker))
+                upserts, deletions = _last_wins(page.changes)
+                async with self.engine.begin() as conn:
+                    await _advance_marker(conn, state, page.marker)
+                    await store.apply_products(
+                        conn, connector.code, upserts, deletions, state.generation
+                    )
+                state = replace(state, marker=page.marker)
+                counts.upserted += len(upserts)
+                counts.deleted += len(deletions)
+                changed_suppliers.update(p.supplier_id for p in upserts)
+                if progress is not None:
+                    done = counts.upserted + counts.deleted
+                    progress(SyncProgress(connector.code, SyncStage.PRODUCTS, loading, done, total))
+                if not page.has_more:
+                    break
+        finally:
+            if not fetch.done():
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ConnectorError):
+                    await fetch
+        if not loading and changed_suppliers:
+            await self._refresh_suppliers(connector, state, sorted(changed_suppliers), counts)
+        return state
+
+    async def _directory(
+        self,
+        connector: Connector,
+        state: SyncState,
+        counts: _Counts,
+        progress: ProgressCallback | None,
+    ) -> None:
+        """Every supplier and cooperative of the network, page by page."""
+
+        after: str | None = None
+        while True:
+            page: Page[SupplierRecord] = await self._patiently(
+                partial(connector.search_suppliers, SupplierQuery(), after, self.page_size)
+            )
+            async with self.engine.begin() as conn:
+                await store.upsert_suppliers(conn, page.items, state.generation)
+            counts.suppliers += len(page.items)
+            if progress is not None:
+                progress(SyncProgress(connector.code, SyncStage.SUPPLIERS, True, counts.suppliers))
+            if not page.has_more or not page.items:
+                break
+            after = page.positions[-1]
+        after = None
+        while True:
+            coops: Page[CooperativeRecord] = await self._patiently(
+                partial(connector.search_cooperatives, CooperativeQuery(), after, self.page_size)
+            )
+            async with self.engine.begin() as conn:
+                await store.upsert_cooperatives(conn, coops.items, state.generation)
+            counts.cooperatives += len(coops.items)
+            if progress is not None:
+                progress(
+                    SyncProgress(connector.code, SyncStage.COOPERATIVES, True, counts.cooperatives)
+                )
+            if not coops.has_more or not coops.items:
+                break
+            after = coops.positions[-1]
+
+    async def _refresh_suppliers(
+        self, connector: Connector, state: SyncState, ids: list[str], counts: _Counts
+    ) -> None:
+        """The current listing of the suppliers whose products changed."""
+        size = max(1, self.page_size)
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            found = await self._patiently(partial(connector.get_suppliers, chunk))
+            async with self.engine.begin() as conn:
+                await store.upsert_suppliers(conn, found.values(), state.generation)
+            counts.suppliers += len(found)
+
+    async def _changes(self, connector: Connector, marker: str | None) -> ChangePage:
+        return await self._patiently(partial(connector.product_changes, marker, self.page_size))
+
+    async def _patiently(self, call: Callable[[], Awaitable[T]]) -> T:
+        """``call``, waiting out a network's rate limit (``Retry-After``) a few times."""
+        for _ in range(self.rate_limit_retries):
+            try:
+                return await call()
+            except NetworkRateLimited as limited:
+                await asyncio.sleep(min(limited.retry_after or 1.0, 30.0))
+        return await call()
+
+
+def _last_wins(changes: Sequence[ProductChange]) -> tuple[list[ProductRecord], list[str]]:
+    """A page's net effect: the last entry per product, split into upserts and deletions."""
+    final: dict[str, ProductChange] = {}
+    for change in changes:
+        final.pop(change.product_id, None)
+        final[change.product_id] = change
+    upserts = [
+        c.product for c in final.values() if c.kind is ChangeKind.UPSERTED and c.product is not None
+    ]
+    deletions = [c.product_id for c in final.values() if c.kind is ChangeKind.DELETED]
+    return upserts, deletions
+
+
+async def _advance_marker(conn: AsyncConnection, state: SyncState, marker: str | None) -> None:
+    """Move the stored marker from ``state.marker`` to ``marker``, or ``SyncConflict``."""
+    c = catalog_sync.c
+    result = await conn.execute(
+        update(catalog_sync)
+        .where(
+            c.network == state.network,
+            c.generation == state.generation,
+            c.marker.is_not_distinct_from(state.marker),
+        )
+        .values(marker=marker)
+    )
+    if result.rowcount != 1:
+        raise SyncConflict(f"{state.network}: another sync moved the marker; try again")
