@@ -196,7 +196,7 @@ async def test_a_price_rise_at_the_network_is_refused_and_nobody_pays_it(
     await sejuk_product(networks, price=11_000, tiers=((10, 10_500),), product_id=product[1])
     sejuk_orders = network_rows(networks, "sejuk")
 
-    with pytest.raises(PriceChangedError, match="Rp10.500") as refused:
+    with pytest.raises(PriceChangedError, match=r"Rp10\.500") as refused:
         await hub.groupbuys.close(hub.loaders(), opened.id, cast.partners[0])
     assert refused.value.unit_price == 10_500
     assert (await hub.groupbuys.get(opened.id)).status is GroupBuyState.OPEN
