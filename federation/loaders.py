@@ -24,6 +24,7 @@ from connectors.records import (
     SupplierRecord,
 )
 from federation.hub import Federation
+from federation.index.catalog import CatalogIndex
 
 R = TypeVar("R")
 Key = tuple[str, str]  # (network code, the network's id)
@@ -33,8 +34,11 @@ BatchGet = Callable[[Connector, Sequence[str]], Awaitable[dict[str, R]]]
 class Loaders:
     """The request's loaders; build inside the running event loop, one set per request."""
 
-    def __init__(self, federation: Federation) -> None:
+    def __init__(self, federation: Federation, index: CatalogIndex | None = None) -> None:
         self.federation = federation
+        self.index = index
+        # Products per (network, supplier id), counted in the index: None without one.
+        self.product_counts: DataLoader[Key, int | None] = DataLoader(self._product_counts)
         self.products: DataLoader[Key, ProductRecord | None] = DataLoader(
             self._by_network(lambda c, ids: c.get_products(ids))
         )
@@ -74,6 +78,12 @@ class Loaders:
             return results
 
         return batch
+
+    async def _product_counts(self, keys: list[Key]) -> list[int | None]:
+        if self.index is None:
+            return [None for _ in keys]
+        counts = await self.index.product_counts(keys)
+        return [counts.get(key, 0) for key in keys]
 
     async def _listings(self, nibs: list[str]) -> list[tuple[SupplierRecord, ...]]:
         """Every network's listing of each NIB, in the federation's network order."""

@@ -12,7 +12,7 @@ the rate limiter and persisted queries, sharing state through Redis when
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
 import anyio.to_thread
@@ -27,6 +27,8 @@ from federation.groupbuy.service import GroupBuyService
 from federation.groupbuy.store import GroupBuyStore
 from federation.groupbuy.worker import running as running_closer
 from federation.hub import Federation, FederationLimits
+from federation.index import ProgressCallback
+from federation.index.catalog import CatalogIndex
 from federation.orders.database import connect
 from federation.orders.service import OrderService
 from federation.orders.store import OrderStore
@@ -56,6 +58,7 @@ def create_app(
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
     schema: strawberry.Schema | None = None,
     auth_transport: httpx.AsyncBaseTransport | None = None,
+    sync_progress: ProgressCallback | None = None,
 ) -> Starlette:
     """The hub app for ``settings``.
 
@@ -112,14 +115,23 @@ def create_app(
         orders = OrderService(OrderStore(engine), federation)
         group_buys = GroupBuyService(GroupBuyStore(engine), orders)
         procurement = ProcurementService(ProcurementStore(engine), federation, orders)
+        index = (
+            CatalogIndex(engine, federation.connectors, stale_after=settings.stale_after)
+            if settings.index
+            else None
+        )
         auth: AuthService | None = None
         app.state.federation = federation
-        app.state.services = Services(orders, group_buys, procurement)
+        app.state.services = Services(orders, group_buys, procurement, index)
         app.state.audit = AuditLog(engine)
         try:
             auth = await AuthService.start(settings, engine, transport=auth_transport)
             app.state.auth = auth
-            async with running_orders(orders.worker), running_closer(group_buys.worker):
+            async with (
+                running_orders(orders.worker),
+                running_closer(group_buys.worker),
+                _kept_fresh(index, settings.index_sync_interval, sync_progress),
+            ):
                 yield
         finally:
             if auth is not None:
@@ -145,6 +157,12 @@ def create_app(
     )
     app.state.settings = settings
     return app
+
+
+def _kept_fresh(
+    index: CatalogIndex | None, interval: float, progress: ProgressCallback | None
+) -> AbstractAsyncContextManager[None]:
+    return index.kept_fresh(interval, progress) if index is not None else nullcontext()
 
 
 def query_limits(settings: Settings) -> QueryLimits:

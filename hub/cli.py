@@ -1,4 +1,5 @@
-"""The ``hub`` command: ``serve``, ``schema``, ``db``, ``demo``, ``clients``, ``keys``, ``audit``."""
+"""The ``hub`` command: ``serve``, ``schema``, ``db``, ``sync``, ``demo``, ``clients``, ``keys``,
+``audit``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from hub.audit.admin import add_command as add_audit_command
 from hub.auth.admin import add_commands as add_auth_commands
 from hub.settings import Settings, SettingsError, load_settings
+from hub.sync_command import add_command as add_sync_command
 from networks.launcher import DEFAULT_PORTS
 
 
@@ -28,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"], help="upgrade: migrate to the latest schema")
     db.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
 
+    add_sync_command(commands)
     add_auth_commands(commands)
     add_audit_command(commands)
 
@@ -70,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         from hub.auth.admin import run_clients, run_keys
 
         return (run_clients if args.command == "clients" else run_keys)(settings, args)
+    if args.command == "sync":
+        from hub.sync_command import run_sync
+
+        return run_sync(settings, args)
     if args.command == "audit":
         from hub.audit.admin import run_audit
 
@@ -89,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     from hub.app import create_app
+    from hub.progress import SyncBars
     from hub.server import PortTakenError, StopSignals, bind, serve
 
     host = host if host is not None else settings.host
@@ -102,7 +110,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     with sock, signals.installed(), signals.quiet():
         asyncio.run(
             serve(
-                create_app(settings),
+                create_app(settings, sync_progress=SyncBars()),
                 sock,
                 on_ready=lambda url: print(f"Koperasi Hub serving {url}/graphql", flush=True),
             )

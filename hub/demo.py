@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hub.app import create_app
 from hub.demo_access import DemoAccess, demo_access
+from hub.progress import SyncBars
 from hub.server import PortTakenError, StopSignals, bind, serve
 from hub.settings import Settings
 from networks.launcher import DEFAULT_PORTS, Launcher, LaunchOptions
@@ -97,7 +98,7 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
             with signals.quiet():
                 reason = asyncio.run(
                     serve(
-                        create_app(demo_settings),
+                        create_app(demo_settings, sync_progress=SyncBars()),
                         sock,
                         on_ready=lambda url: _banner(url, urls, access),
                         watch=watch,

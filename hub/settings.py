@@ -40,6 +40,9 @@ TOML key                   environment variable                 default
 ``auth_external_issuer``   ``HUB_AUTH_EXTERNAL_ISSUER``         none: only the hub's own tokens
 ``auth_external_jwks_url`` ``HUB_AUTH_EXTERNAL_JWKS_URL``       none (set with the issuer)
 ``auth_external_audience`` ``HUB_AUTH_EXTERNAL_AUDIENCE``       ``auth_audience``
+``index``                  ``HUB_INDEX``                        ``true``: search from the catalog index
+``index_sync_interval``    ``HUB_INDEX_SYNC_INTERVAL``          ``60`` s between incremental syncs
+``index_stale_after``      ``HUB_INDEX_STALE_AFTER``            3 × the sync interval
 ``[[networks]]``           ``HUB_NETWORK_<CODE>_URL``,          the three reference networks
                            ``HUB_NETWORK_<CODE>_<CREDENTIAL>``
 =========================  ===================================  ============================
@@ -150,6 +153,11 @@ class Settings:
     auth_external_issuer: str | None = None
     auth_external_jwks_url: str | None = None
     auth_external_audience: str | None = None
+    # The catalog index (federation.index): search answers from it once loaded; off, every
+    # search fans out live.
+    index: bool = True
+    index_sync_interval: float = 60.0
+    index_stale_after: float | None = None  # None: three sync intervals
     networks: tuple[NetworkSettings, ...] = field(default_factory=reference_networks)
 
     @property
@@ -172,6 +180,13 @@ class Settings:
         if self.auth_required is None:
             return self.environment == "production"
         return self.auth_required
+
+    @property
+    def stale_after(self) -> float:
+        """Seconds after its last successful sync a network's part of the index is stale."""
+        if self.index_stale_after is None:
+            return 3 * self.index_sync_interval
+        return self.index_stale_after
 
     @property
     def token_issuer(self) -> str:
@@ -206,7 +221,8 @@ _SCALARS = ("database_url", "host", "port", "environment", "graphiql", "introspe
             "redis_prefix", "persisted_queries", "persisted_queries_max",
             "safelist", "auth_required", "auth_issuer", "auth_audience", "auth_token_ttl",
             "auth_keys_dir", "auth_client_cache", "auth_external_issuer",
-            "auth_external_jwks_url", "auth_external_audience")  # fmt: skip
+            "auth_external_jwks_url", "auth_external_audience", "index",
+            "index_sync_interval", "index_stale_after")  # fmt: skip
 
 
 def load_settings(
@@ -300,6 +316,9 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "auth_external_issuer": (_optional, "an issuer URL"),
     "auth_external_jwks_url": (_optional, "an http(s) URL"),
     "auth_external_audience": (_optional, "an audience name"),
+    "index": (_parse_bool, "true or false"),
+    "index_sync_interval": (float, "a number of seconds"),
+    "index_stale_after": (float, "a number of seconds"),
 }
 
 
@@ -384,7 +403,8 @@ def _check(settings: Settings) -> None:
         )
     if not 0 <= settings.port <= 65535:
         raise SettingsError(f"port {settings.port}: expected 0-65535")
-    for name in ("deadline", "network_timeout", "max_page_size", "max_body_bytes"):
+    positive = ("deadline", "network_timeout", "max_page_size", "max_body_bytes")
+    for name in (*positive, "index_sync_interval", "stale_after"):
         value = getattr(settings, name)
         if not (math.isfinite(value) and value > 0):
             raise SettingsError(f"{name} {value}: must be a finite number greater than 0")

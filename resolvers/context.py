@@ -8,6 +8,7 @@ from typing import Any
 from federation.fanout import NetworkOutcome
 from federation.groupbuy.service import GroupBuyService
 from federation.hub import Federation
+from federation.index.catalog import CatalogIndex
 from federation.loaders import Loaders
 from federation.orders.service import OrderService
 from federation.procurement.service import ProcurementService
@@ -29,6 +30,7 @@ class Services:
     orders: OrderService | None = None
     group_buys: GroupBuyService | None = None
     procurement: ProcurementService | None = None
+    index: CatalogIndex | None = None  # None: every search fans out live
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Context:
     failures: list[NetworkFailure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.federation)
+        self.loaders = Loaders(self.federation, self.services.index)
 
     @property
     def orders(self) -> OrderService:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from connectors.records import TransactionRecord
-from federation.errors import ForbiddenError, NotFoundError
+from federation.errors import ForbiddenError, NotFoundError, PriceChangedError
 from federation.orders.model import Order, OrderState
-from federation.orders.placing import LineRequest, PlaceOrderRequest
+from federation.orders.placing import LineRequest, PlaceOrderRequest, unit_price
 from resolvers import access, validation
+from resolvers.catalog import answering_index
 from resolvers.context import Context
 from resolvers.ids import decode_node, network_key
 from resolvers.paging import decode_newest_first, newest_first_cursor
@@ -36,22 +37,51 @@ async def place_order(
     written)."""
     access.require(context, access.ORDERS_WRITE)
     buyer = network_key(buyer_id, "Cooperative", "buyerId")
+    wanted = [
+        LineRequest(
+            product=network_key(line.product_id, "Product", "productId"),
+            product_label=line.product_id,
+            quantity=line.quantity,
+            expected_unit_price=line.expected_unit_price,
+        )
+        for line in lines
+    ]
     request = PlaceOrderRequest(
         buyer=buyer,
         buyer_label=access.own_buyer(context, buyer_id),
-        lines=tuple(
-            LineRequest(
-                product=network_key(line.product_id, "Product", "productId"),
-                product_label=line.product_id,
-                quantity=line.quantity,
-                expected_unit_price=line.expected_unit_price,
-            )
-            for line in lines
-        ),
+        lines=tuple(await _as_shown(context, wanted)),
         delivery_region_code=validation.region(delivery_region_code) or "",
         idempotency_key=idempotency_key,
     )
-    return await context.orders.place(context.loaders, request)
+    try:
+        return await context.orders.place(context.loaders, request)
+    except PriceChangedError as changed:
+        await _show_live(context, changed.product)
+        raise
+
+
+async def _as_shown(context: Context, lines: list[LineRequest]) -> list[LineRequest]:
+    """Lines without an expected price get the one the catalog index shows (at their
+    quantity's tier): what the buyer saw when it found them."""
+    index = await answering_index(context, live=False)
+    unpriced = [line.product for line in lines if line.expected_unit_price is None]
+    if index is None or not unpriced:
+        return lines
+    shown = await index.products(unpriced)
+    return [
+        replace(line, expected_unit_price=unit_price(shown[line.product], line.quantity))
+        if line.expected_unit_price is None and line.product in shown
+        else line
+        for line in lines
+    ]
+
+
+async def _show_live(context: Context, product: tuple[str, str]) -> None:
+    """Put a product the buyer found changed into the index as its network has it now."""
+    index = context.services.index
+    live = await context.loaders.products.load(product)
+    if index is not None and live is not None:
+        await index.refresh([live])
 
 
 async def cancel_order(context: Context, order_id: str) -> Order:

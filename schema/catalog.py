@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from enum import Enum
 
@@ -11,6 +10,7 @@ from strawberry.types import Info
 
 from connectors.records import ProductRecord
 from networks.common.catalog import CATEGORY_BY_SLUG
+from resolvers.catalog import Counts, IndexFacets, WindowFacets
 from resolvers.context import Context
 from resolvers.ids import to_global_id
 from schema.common import FacetValue, Money, NetworkResult, PageInfo, Region
@@ -110,38 +110,36 @@ class ProductEdge:
     cursor: str = strawberry.field(description="Pass as `after` to continue right after it.")
 
 
-@strawberry.type(description="Counts over the products this page was chosen from.")
+@strawberry.type(
+    description="Counts by category, region, network and certification: over the whole "
+    "result when the index answered, over the candidates the page was ranked from when live."
+)
 class ProductFacets:
-    window: strawberry.Private[tuple[ProductRecord, ...]]
+    source: strawberry.Private[WindowFacets | IndexFacets]
 
     @strawberry.field(description="Product categories.")
-    def categories(self) -> list[FacetValue]:
-        counts = Counter(p.category for p in self.window)
-        return _facet(counts, lambda slug: Category.of(slug).name)
+    async def categories(self, info: Info[Context, None]) -> list[FacetValue]:
+        counts = await self.source.counts(info.context)
+        return _facet(counts.categories, lambda slug: Category.of(slug).name)
 
     @strawberry.field(description="Regions products ship from.")
-    def regions(self) -> list[FacetValue]:
-        counts = Counter(p.region_code for p in self.window)
-        return _facet(counts, lambda code: Region.of(code).name)
+    async def regions(self, info: Info[Context, None]) -> list[FacetValue]:
+        counts = await self.source.counts(info.context)
+        return _facet(counts.regions, lambda code: Region.of(code).name)
 
     @strawberry.field(description="Networks that list them.")
-    def networks(self) -> list[FacetValue]:
-        counts = Counter(p.network for p in self.window)
-        return _facet(counts, lambda code: NAMES.get(code))
+    async def networks(self, info: Info[Context, None]) -> list[FacetValue]:
+        counts = await self.source.counts(info.context)
+        return _facet(counts.networks, lambda code: NAMES.get(code))
 
     @strawberry.field(description="Counted by the products' suppliers' certifications.")
     async def certifications(self, info: Info[Context, None]) -> list[FacetValue]:
-        keys = [(p.network, p.supplier_id) for p in self.window]
-        suppliers = await info.context.loaders.suppliers.load_many(keys)
-        counts: Counter[str] = Counter()
-        for supplier in suppliers:
-            if supplier is not None:
-                counts.update({c.kind.value for c in supplier.certifications})
-        return _facet(counts, lambda kind: kind.upper())
+        counts = await self.source.counts(info.context)
+        return _facet(counts.certifications, lambda kind: kind.upper())
 
 
-def _facet(counts: Counter[str], label: Callable[[str], str | None]) -> list[FacetValue]:
-    return [FacetValue(value=v, label=label(v), count=n) for v, n in counts.most_common()]
+def _facet(counts: Counts, label: Callable[[str], str | None]) -> list[FacetValue]:
+    return [FacetValue(value=v, label=label(v), count=n) for v, n in counts if n]
 
 
 @strawberry.type(description="A page of federated search results.")
@@ -150,6 +148,6 @@ class ProductConnection:
     page_info: PageInfo = strawberry.field(description="Where this page ends.")
     networks: list[NetworkResult] = strawberry.field(description="How each network answered.")
     facets: ProductFacets = strawberry.field(
-        description="Facets over the candidates this page was ranked from (every network's "
-        "window), not the whole catalogue."
+        description="Facets: over the whole result from the index; live, over the "
+        "candidates this page was ranked from (every network's window)."
     )

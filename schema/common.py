@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import Enum
 
 import strawberry
 
 from federation.fanout import NetworkOutcome
+from federation.index import Freshness
 
 # Kemendagri's region list is public reference data; the reference networks keep the copy.
 from networks.common.catalog import REGION_BY_CODE
@@ -48,23 +50,62 @@ class NetworkStatus(Enum):
     TIMEOUT = "TIMEOUT"
     ERROR = "ERROR"
     SKIPPED = "SKIPPED"
+    INDEXED = strawberry.enum_value(
+        "INDEXED", description="Answered from the hub's catalog index (see `syncedAt`)."
+    )
+    STALE = strawberry.enum_value(
+        "STALE",
+        description="Answered from the index, whose copy of this network is stale: its last "
+        "sync failed or is too long ago.",
+    )
 
 
 @strawberry.type(description="How one network answered this query.")
 class NetworkResult:
     code: str = strawberry.field(description="The network's code.")
-    status: NetworkStatus = strawberry.field(description="OK, TIMEOUT, ERROR or SKIPPED.")
-    latency_ms: float = strawberry.field(description="Milliseconds until it answered or gave up.")
+    status: NetworkStatus = strawberry.field(
+        description="Live: OK, TIMEOUT, ERROR or SKIPPED. From the index: INDEXED or STALE."
+    )
+    latency_ms: float = strawberry.field(
+        description="Milliseconds until it answered or gave up; 0 when the index answered."
+    )
     message: str | None = strawberry.field(description="Why it did not answer OK.")
+    synced_at: datetime | None = strawberry.field(
+        default=None, description="From the index: when this network last synced (UTC)."
+    )
 
     @classmethod
     def of(cls, outcome: NetworkOutcome[object]) -> NetworkResult:
         return cls(
             code=outcome.code,
-            status=NetworkStatus(outcome.status.value),
+            status=NetworkStatus[outcome.status.name],
             latency_ms=round(outcome.latency_ms, 1),
             message=outcome.message,
         )
+
+    @classmethod
+    def indexed(cls, fresh: Freshness) -> NetworkResult:
+        """This network's part of an answer the index gave."""
+        message = None
+        if fresh.stale:
+            age = (
+                "never synced"
+                if fresh.age_seconds is None
+                else f"synced {fresh.age_seconds:.0f} s ago"
+            )
+            message = f"stale copy ({age})" + (f": {fresh.error}" if fresh.error else "")
+        return cls(
+            code=fresh.network,
+            status=NetworkStatus.STALE if fresh.stale else NetworkStatus.INDEXED,
+            latency_ms=0.0,
+            message=message,
+            synced_at=epoch(fresh.synced_at),
+        )
+
+
+def epoch(seconds: float | None) -> datetime | None:
+    """An epoch time as an aware UTC datetime."""
+    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
 
 
 @strawberry.type(description="One value of a facet and how many results carry it.")

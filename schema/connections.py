@@ -6,6 +6,7 @@ from typing import TypeVar
 
 import strawberry
 
+from federation.index import Freshness
 from resolvers.paging import PageResult
 from schema.common import NetworkResult, PageInfo
 from schema.cooperatives import CooperativeEdge
@@ -39,5 +40,10 @@ def page_info(result: PageResult[T]) -> PageInfo:
     )
 
 
-def network_results(result: PageResult[T]) -> list[NetworkResult]:
+def network_results(
+    result: PageResult[T], freshness: tuple[Freshness, ...] | None = None
+) -> list[NetworkResult]:
+    """How each network took part: its live outcome, or its freshness in the index."""
+    if freshness is not None:
+        return [NetworkResult.indexed(f) for f in freshness]
     return [NetworkResult.of(o) for o in result.outcomes]

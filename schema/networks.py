@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import strawberry
+from datetime import UTC, datetime
 
+import strawberry
+from strawberry.types import Info
+
+from resolvers import catalog
+from resolvers.context import Context
 from resolvers.ids import to_global_id
 from schema.node import Node
 
@@ -24,3 +29,26 @@ class Network(Node):
         return cls(
             id=strawberry.ID(to_global_id("Network", code)), code=code, name=NAMES.get(code, code)
         )
+
+    @strawberry.field(
+        description="When the hub's catalog index last synced this network (UTC); null "
+        "before its first sync or in a hub without an index."
+    )
+    async def synced_at(self, info: Info[Context, None]) -> datetime | None:
+        fresh = (await catalog.freshness(info.context)).get(self.code)
+        if fresh is None or fresh.synced_at is None:
+            return None
+        return datetime.fromtimestamp(fresh.synced_at, UTC)
+
+    @strawberry.field(
+        description="Whether the index's copy of this network is stale: its last sync failed "
+        "or is older than the hub allows. Its last data is still searched."
+    )
+    async def stale(self, info: Info[Context, None]) -> bool | None:
+        fresh = (await catalog.freshness(info.context)).get(self.code)
+        return fresh.stale if fresh is not None else None
+
+    @strawberry.field(description="Why the last sync of this network failed, if it did.")
+    async def sync_error(self, info: Info[Context, None]) -> str | None:
+        fresh = (await catalog.freshness(info.context)).get(self.code)
+        return fresh.error if fresh is not None else None

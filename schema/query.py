@@ -42,6 +42,12 @@ from schema.orders import Order, OrderConnection, OrderEdge, OrderFilter
 from schema.procurement import ProcurementQueries, Quote, Rfq
 from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, to_scale
 
+LIVE = strawberry.argument(
+    description="Ask the networks themselves instead of the hub's catalog index: as fresh "
+    "as can be, as slow as the slowest network. The index also falls back to this until "
+    "every network has been loaded into it."
+)
+
 
 @strawberry.type(description="Read the federated graph.")
 class Query(GroupBuyQueries, ProcurementQueries):
@@ -67,6 +73,7 @@ class Query(GroupBuyQueries, ProcurementQueries):
         ] = ProductSort.RELEVANCE,
         first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        live: Annotated[bool, LIVE] = False,
     ) -> ProductConnection:
         f = filter or ProductFilter()
         result = await catalog.search(
@@ -82,12 +89,14 @@ class Query(GroupBuyQueries, ProcurementQueries):
             sort=Sort(sort.value),
             first=first,
             after=after,
+            live=live,
         )
+        page = result.page
         return ProductConnection(
-            edges=[ProductEdge(node=Product.of(r), cursor=c) for r, c in result.items],
-            page_info=page_info(result),
-            networks=network_results(result),
-            facets=ProductFacets(window=result.window),
+            edges=[ProductEdge(node=Product.of(r), cursor=c) for r, c in page.items],
+            page_info=page_info(page),
+            networks=network_results(page, result.freshness),
+            facets=ProductFacets(source=result.facets),
         )
 
     @strawberry.field(description="Suppliers across networks: one per NIB, with each listing.")
@@ -99,6 +108,7 @@ class Query(GroupBuyQueries, ProcurementQueries):
         ] = None,
         first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        live: Annotated[bool, LIVE] = False,
     ) -> SupplierConnection:
         f = filter or SupplierFilter()
         result = await suppliers.suppliers(
@@ -112,15 +122,14 @@ class Query(GroupBuyQueries, ProcurementQueries):
             networks=f.networks,
             first=first,
             after=after,
+            live=live,
         )
-        loaders = info.context.loaders
-        edges = []
-        for record, cursor in result.items:
-            listings = await loaders.listings.load(record.nib)
-            primary = listings[0] if listings else record
-            edges.append(SupplierEdge(node=Supplier.of(primary), cursor=cursor))
+        page = result.page
+        edges = [SupplierEdge(node=Supplier.of(r), cursor=c) for r, c in page.items]
         return SupplierConnection(
-            edges=edges, page_info=page_info(result), networks=network_results(result)
+            edges=edges,
+            page_info=page_info(page),
+            networks=network_results(page, result.freshness),
         )
 
     @strawberry.field(description="Cooperatives across networks, by name.")

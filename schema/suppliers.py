@@ -108,6 +108,23 @@ class Supplier(Node):
         found = await info.context.loaders.listings.load(self.nib)
         return [SupplierListing.of(r) for r in (found or (self.primary,))]
 
+    @strawberry.field(description="How many networks list it.")
+    async def network_count(self, info: Info[Context, None]) -> int:
+        found = await info.context.loaders.listings.load(self.nib)
+        return len(found or (self.primary,))
+
+    @strawberry.field(
+        description="How many products it lists across every network, counted in the hub's "
+        "catalog index; null in a hub without one."
+    )
+    async def product_count(self, info: Info[Context, None]) -> int | None:
+        listings = await info.context.loaders.listings.load(self.nib) or (self.primary,)
+        counts = await info.context.loaders.product_counts.load_many(
+            [(r.network, r.id) for r in listings]
+        )
+        known = [n for n in counts if n is not None]
+        return sum(known) if known else None
+
     @strawberry.field(description="Cooperatives in partnership with it (JUK MoUs).")
     async def partner_cooperatives(self, info: Info[Context, None]) -> list[Cooperative]:
         listings = await info.context.loaders.listings.load(self.nib) or (self.primary,)

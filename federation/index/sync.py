@@ -94,6 +94,10 @@ class SyncConflict(Exception):
     """Another sync of the same network moved its marker meanwhile."""
 
 
+class SyncStopped(Exception):
+    """``stop()`` was called: the sync ended between two pages, each already written."""
+
+
 @dataclass
 class _Counts:
     upserted: int = 0
@@ -120,6 +124,13 @@ class CatalogSync:
         self.clock = clock
         self.rate_limit_retries = rate_limit_retries
         self._locks = {code: asyncio.Lock() for code in self.connectors}
+        self._stopping = False
+
+    def stop(self) -> None:
+        """End running syncs before their next network call, and refuse new ones: a sync
+        is never cancelled halfway through a page (each page is written with its marker,
+        so the next sync resumes right there)."""
+        self._stopping = True
 
     async def sync(
         self,
@@ -171,7 +182,7 @@ class CatalogSync:
                     await self._directory(connector, state, counts, progress)
                 state = replace(state, full_loaded=True, error=None, synced_at=self.clock())
                 error = None
-            except (ConnectorError, SyncConflict) as failure:
+            except (ConnectorError, SyncConflict, SyncStopped) as failure:
                 error = str(failure)
                 async with self.engine.begin() as conn:
                     state = replace(await store.read_state(conn, code), error=error)
@@ -297,6 +308,8 @@ class CatalogSync:
     async def _patiently(self, call: Callable[[], Awaitable[T]]) -> T:
         """``call``, waiting out a network's rate limit (``Retry-After``) a few times."""
         for _ in range(self.rate_limit_retries):
+            if self._stopping:
+                raise SyncStopped("the hub stopped during this sync; the next one resumes it")
             try:
                 return await call()
             except NetworkRateLimited as limited:
