@@ -49,13 +49,14 @@ def supplier_params(q: SupplierQuery) -> Params:
 
     SEJUK takes one region and one certification; when the query names exactly one it
     narrows natively, and the hub, which owns those fields, applies them again at no cost.
+    SEJUK matches whole KBLI codes only, so a prefix (`10`, all food) is left to the hub.
     """
     certification = _single(q.certifications)
     return _present(
         {
             "q": _text(q.text),
             "wilayah": _region(_single(q.region_codes)),
-            "kbli": _matching(q.kbli, _KBLI),
+            "kbli": q.kbli if q.kbli is not None and _KBLI.fullmatch(q.kbli) else None,
             "skala": None if q.scale is None else q.scale.value,
             "sertifikasi": None if certification is None else certification.value,
         }

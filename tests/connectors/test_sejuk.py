@@ -202,6 +202,8 @@ async def test_products_map_to_canonical_records(
         (SupplierQuery(), {}),
         (SupplierQuery(text="PT"), {"q": "PT"}),
         (SupplierQuery(kbli="10613"), {"kbli": "10613"}),
+        # SEJUK matches whole codes only: a prefix is the hub's to filter.
+        (SupplierQuery(kbli="10"), {}),
         (SupplierQuery(scale=Scale.MIKRO), {"skala": "mikro"}),
         (SupplierQuery(region_codes=("32.73",)), {"wilayah": "32.73"}),
         (SupplierQuery(certifications=(CertificationKind.HALAL,)), {"sertifikasi": "halal"}),

@@ -83,3 +83,27 @@ async def test_filters_apply_to_every_network(federation: Federation, clean: Liv
     assert halal
     assert all(s["scale"] == "MIKRO" for s in halal)
     assert all("HALAL" in {c["kind"] for c in s["certifications"]} for s in halal)
+
+
+async def test_a_kbli_prefix_finds_every_code_under_it_in_every_network(
+    federation: Federation, clean: LiveNetworks
+) -> None:
+    everyone = await walk_suppliers(federation, 50)
+    query = """query K($f: SupplierFilter) { suppliers(filter: $f, first: 100) {
+      edges { node { nib listings { kbli network { code } } } } } }"""
+    for prefix in ("10", "107"):
+        result = await run(federation, query, {"f": {"kbli": prefix}})
+        assert result.errors is None, result.errors
+        found = {e["node"]["nib"] for e in result.data["suppliers"]["edges"]}
+        assert found, prefix
+        for edge in result.data["suppliers"]["edges"]:
+            codes = [k for listing in edge["node"]["listings"] for k in listing["kbli"]]
+            assert any(k.startswith(prefix) for k in codes), (prefix, codes)
+        assert found <= {s["nib"] for s in everyone}
+    food = await run(federation, query, {"f": {"kbli": "10"}})
+    networks = {
+        listing["network"]["code"]
+        for e in food.data["suppliers"]["edges"]
+        for listing in e["node"]["listings"]
+    }
+    assert "sejuk" in networks  # SEJUK's whole-code filter no longer hides its food makers
