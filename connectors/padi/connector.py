@@ -23,6 +23,7 @@ from connectors.padi.native import (
 )
 from connectors.padi.orders import PadiOrders
 from connectors.padi.paging import offset_of, pages_for, window
+from connectors.padi.procurement import PadiProcurement
 from connectors.records import (
     Capabilities,
     ChangePage,
@@ -68,6 +69,9 @@ class PadiConnector:
             self._http, config.credentials["client_id"], config.credentials["client_secret"]
         )
         self._orders = PadiOrders(config.code, self._graphql)
+        # PaDi's own procurement (RFQs, quotations, awards, spend), on the same client: one
+        # token cache and one rate-limit hold-back for every call the hub makes to PaDi.
+        self.procurement = PadiProcurement(self._graphql)
 
     @property
     def code(self) -> str:

@@ -274,13 +274,9 @@ class PadiProcurement:
 
 
 def procurement_of(connector: object) -> PadiProcurement | None:
-    """PaDi procurement over a PaDi connector's own GraphQL client; None for other kinds.
-
-    Reads the connector's private client until it offers one (see the procurement report):
-    one token cache and one rate-limit hold-back for all of the hub's PaDi calls.
-    """
-    graphql = getattr(connector, "_graphql", None)
-    return PadiProcurement(graphql) if isinstance(graphql, GraphQLClient) else None
+    """A PaDi connector's procurement (``PadiConnector.procurement``); None for other kinds."""
+    found = getattr(connector, "procurement", None)
+    return found if isinstance(found, PadiProcurement) else None
 
 
 def _rfq(native: _Rfq) -> PadiRfq:
