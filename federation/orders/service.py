@@ -10,7 +10,7 @@ from federation.errors import ConflictError, NotFoundError
 from federation.hub import Federation
 from federation.loaders import Loaders
 from federation.orders.bus import OrderBus
-from federation.orders.model import Order, OrderState
+from federation.orders.model import Order, OrderDraft, OrderState
 from federation.orders.placing import PlaceOrderRequest, check_shape, draft_order, fingerprint
 from federation.orders.saga import OrderSaga
 from federation.orders.store import OrderStore
@@ -52,12 +52,17 @@ class OrderService:
         """
         check_shape(request)
         existing = await self.store.find_by_key(request.idempotency_key, fingerprint(request))
-        if existing is None:
-            draft = await draft_order(loaders, request)
-            existing, created = await self.store.create(draft)
-            if created:
-                await self.worker.drain(existing.id)
-        return await self._settled(existing.id)
+        if existing is not None:
+            return await self._settled(existing.id)
+        return await self.place_draft(await draft_order(loaders, request))
+
+    async def place_draft(self, draft: OrderDraft) -> Order:
+        """Place an order already checked and priced (an RFQ award's, say): written with
+        its outbox task, or the one its idempotency key made found; then as ``place``."""
+        order, created = await self.store.create(draft)
+        if created:
+            await self.worker.drain(order.id)
+        return await self._settled(order.id)
 
     async def cancel(self, order_id: str) -> Order:
         """Cancel a confirmed order at every network, or refuse when it is too late."""

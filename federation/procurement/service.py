@@ -61,14 +61,12 @@ class ProcurementService:
         orders: OrderService,
         *,
         clock: Callable[[], float] = time.time,
-        settle_seconds: float = 10.0,
         order_buyer_id: Callable[[str], str] = bumn_global_id,
     ) -> None:
         self.store = store
         self.federation = federation
         self.orders = orders
         self.clock = clock
-        self.settle_seconds = settle_seconds
         self.order_buyer_id = order_buyer_id
         found = [p for c in federation.connectors if (p := procurement_of(c)) is not None]
         self.padi: PadiProcurement | None = found[0] if found else None
@@ -280,7 +278,7 @@ class ProcurementService:
             await self.store.finish_award(award.id, AwardStatus.ISSUED, orders=orders)
         else:
             draft = await self._order_draft(rfq, winner, check=False)
-            order = await issuing.place(self.orders, draft, self.settle_seconds)
+            order = await self.orders.place_draft(draft)
             await self.store.finish_award(
                 award.id,
                 issuing.award_status(order),
