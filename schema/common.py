@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -42,6 +43,16 @@ class PageInfo:
     has_previous_page: bool = strawberry.field(description="This page started after a cursor.")
     start_cursor: str | None = strawberry.field(description="The first edge's cursor.")
     end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+
+    @classmethod
+    def of(cls, cursors: Sequence[str], *, has_next: bool, started_after: bool) -> PageInfo:
+        """A page of the hub's own records, from its edges' cursors, first to last."""
+        return cls(
+            has_next_page=has_next,
+            has_previous_page=started_after,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
 
 
 @strawberry.enum(description="How a network answered one query.")

@@ -305,11 +305,8 @@ def connection(page: groupbuy.GroupBuyPage) -> GroupBuyConnection:
     edges = [GroupBuyEdge(node=GroupBuy.of(g), cursor=groupbuy.cursor(g)) for g in page.group_buys]
     return GroupBuyConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.started_after,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info=PageInfo.of(
+            [e.cursor for e in edges], has_next=page.has_next, started_after=page.started_after
         ),
     )
 

@@ -189,11 +189,8 @@ class Query(GroupBuyQueries, ProcurementQueries):
         edges = [OrderEdge(node=Order.of(o), cursor=orders.order_cursor(o)) for o in page.orders]
         return OrderConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.started_after,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=page.has_next, started_after=page.started_after
             ),
         )
 
