@@ -45,6 +45,7 @@ from federation.procurement.service import MAX_PAGE
 from resolvers import access
 from resolvers.context import Context
 from resolvers.ids import decode_node, to_global_id
+from resolvers.paging import decode_newest_first, newest_first_cursor
 
 
 @dataclass(frozen=True)
@@ -195,15 +196,7 @@ class RfqPage:
 
 
 def rfq_cursor(rfq: Rfq) -> str:
-    return base64.urlsafe_b64encode(f"{rfq.created_at!r}|{rfq.id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[float, str]:
-    try:
-        created, _, native_id = base64.urlsafe_b64decode(cursor).decode().partition("|")
-        return float(created), native_id
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InputError("`after` is not an RFQ cursor this API issued") from None
+    return newest_first_cursor(rfq.created_at, rfq.id)
 
 
 async def rfqs(
@@ -227,7 +220,7 @@ async def rfqs(
     viewer = _acting(context, given, "filter.buyerId or filter.supplierId")
     if not 1 <= first <= MAX_PAGE:
         raise InputError(f"`first` must be 1-{MAX_PAGE}")
-    position = _decode_cursor(after) if after else None
+    position = decode_newest_first(after, "an RFQ") if after else None
     service = context.procurement
     found = await service.list_rfqs(
         viewer, status=status, first=min(first + 1, MAX_PAGE), after=position
