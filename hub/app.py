@@ -60,7 +60,8 @@ def create_app(
     auth_transport: httpx.AsyncBaseTransport | None = None,
     sync_progress: ProgressCallback | None = None,
 ) -> Starlette:
-    """The hub app for ``settings``.
+    """The hub app for ``settings``; ``sync_progress`` draws the catalog index's first load
+    (``hub serve`` and ``hub demo`` pass terminal progress bars).
 
     For tests: ``transports`` (network code to httpx transport) reroutes a network's
     calls, ``schema`` replaces the public schema, ``auth_transport`` carries the external
