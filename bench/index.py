@@ -32,7 +32,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import anyio.to_thread
 import httpx
@@ -53,6 +52,7 @@ from federation.orders.database import connect
 from federation.search import ProductSearch
 from federation.search import search_products as live_search
 from hub.database import upgrade
+from networks.admin_requests import put_request
 from networks.launcher import Launcher, LaunchOptions
 
 CREDENTIALS: dict[str, dict[str, str]] = {
@@ -152,47 +152,6 @@ async def measure_search(
     return Summary.of(single), Summary.of(many)
 
 
-def update_request(product: ProductRecord) -> tuple[str, dict[str, Any]]:
-    """The admin call that replaces ``product`` at its network (its own shape)."""
-    if product.network == "sejuk":
-        return f"/admin/produk/{product.id}", {
-            "nama": product.name,
-            "deskripsi": product.description,
-            "kategori": product.category,
-            "satuan": product.unit,
-            "harga": product.price,
-            "stok": product.stock or 0,
-            "minimal_pesan": product.min_order,
-            "pemasok_id": int(product.supplier_id),
-            "harga_grosir": [
-                {"minimal": t.min_quantity, "harga": t.unit_price}
-                for t in product.tiers
-                if t.unit_price < product.price
-            ],
-        }
-    if product.network == "tangerang":
-        return f"/admin/items/{product.id}", {
-            "merchant_id": product.supplier_id,
-            "name": product.name,
-            "description": product.description,
-            "category": product.category,
-            "unit": product.unit,
-            "price": f"{product.price}.00",
-            "stock": product.stock,
-            "min_order": product.min_order,
-        }
-    return f"/admin/products/{product.id}", {
-        "umkmId": product.supplier_id,
-        "name": product.name,
-        "category": product.category,
-        "unit": product.unit,
-        "price": product.price,
-        "stock": product.stock or 0,
-        "minOrder": product.min_order,
-        "description": product.description,
-    }
-
-
 async def change_products(engine: AsyncEngine, urls: dict[str, str], count: int) -> int:
     """Raise the price of ``count`` indexed products (spread over the networks) at their
     networks; how many changed."""
@@ -214,7 +173,7 @@ async def change_products(engine: AsyncEngine, urls: dict[str, str], count: int)
     limit = asyncio.Semaphore(16)
 
     async def change(product: ProductRecord) -> None:
-        path, body = update_request(product)
+        path, body = put_request(product)
         body = {**body}
         price_field = {"sejuk": "harga", "tangerang": "price", "padi": "price"}[product.network]
         new_price = product.price + 100
