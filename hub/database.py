@@ -22,9 +22,10 @@ METADATA: tuple[MetaData, ...] = (
     procurement_metadata,
     index_metadata,
 )
-# Full-text search lives in dialect-specific objects the catalog migration (0006) makes by
-# hand: SQLite's FTS5 table, PostgreSQL's tsvector columns and its GIN and pattern indexes.
-# They are not in the models, so they are not compared.
+# Full-text search lives in dialect-specific objects the catalog migrations (0006, 0007)
+# make by hand: SQLite's FTS5 table; PostgreSQL's tsvector columns, its GIN and pattern
+# indexes, and the postings table its triggers fill. They are not in the models, so they
+# are not compared.
 _FTS_TABLES = "catalog_products_fts"  # and the shadow tables FTS5 makes beside it
 _HAND_MADE = (
     "name_vector",
@@ -34,6 +35,7 @@ _HAND_MADE = (
     "ix_catalog_products_name_start",
     "ix_catalog_products_category",
     "ix_catalog_products_region",
+    "catalog_terms",
 )
 
 

@@ -13,8 +13,9 @@ the name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -34,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from connectors.records import CertificationKind, ProductQuery, ProductRecord
 from federation import cursor
-from federation.index import fts, paging, rows
+from federation.index import fts, paging, postings, rows
 from federation.index.fts import Filters, Tier
 from federation.index.paging import IndexPage, Position
 from federation.index.tables import catalog_products, catalog_suppliers
@@ -98,21 +99,19 @@ async def search_products(
     found: list[tuple[ProductRecord, Position]] = []
     first_tier = start.tier if start is not None else 0
     async with engine.connect() as conn:
-        if conn.dialect.name == "postgresql" and tiers != (Tier.ALL,):
+        read = await _tier_reader(conn, text_query, search.filters, descending)
+        if read is None:
             statement = _ranked_select(text_query, search.filters, start).limit(first + 1)
             for row in (await conn.execute(statement)).mappings():
                 found.append((rows.product_record(row), Position(row["tier"], row["key"])))
-        for number in range(first_tier, len(tiers)):
-            if conn.dialect.name == "postgresql" and tiers != (Tier.ALL,):
-                break
-            after_key = int(start.key) if start is not None and number == first_tier else None
-            statement = _tier_select(
-                conn, text_query, tiers[number], search.filters, after_key, descending
-            ).limit(first + 1 - len(found))
-            for row in (await conn.execute(statement)).mappings():
-                found.append((rows.product_record(row), Position(number, row["key"])))
-            if len(found) > first:
-                break
+        else:
+            for number in range(first_tier, len(tiers)):
+                key = int(start.key) if start is not None and number == first_tier else None
+                statement = read(tiers[number], key).limit(first + 1 - len(found))
+                for row in (await conn.execute(statement)).mappings():
+                    found.append((rows.product_record(row), Position(number, row["key"])))
+                if len(found) > first:
+                    break
     taken = found[:first]
     items = tuple((record, paging.encode(position, fingerprint)) for record, position in taken)
     end = items[-1][1] if items else after
@@ -124,7 +123,9 @@ async def product_facets(engine: AsyncEngine, search: IndexSearch) -> ProductFac
     if search.filters.impossible():
         return ProductFacets(0, (), (), (), ())
     async with engine.connect() as conn:
-        base = _tier_select(conn, search.text, Tier.ALL, search.filters, None, False)
+        base = _tier_select(
+            conn, search.text, Tier.ALL, None, filters=search.filters, descending=False
+        )
         matched = base.with_only_columns(
             catalog_products.c.network,
             catalog_products.c.supplier_id,
@@ -169,6 +170,42 @@ def _ordered(pairs: Iterable[tuple[Any, Any]]) -> tuple[FacetCount, ...]:
     return tuple(sorted(counted, key=lambda f: (-f.count, f.value)))
 
 
+TierReader = Callable[[Tier, int | None], Select[tuple[object, ...]]]
+
+
+async def _tier_reader(
+    conn: AsyncConnection, text_query: TextQuery, filters: Filters, descending: bool
+) -> TierReader | None:
+    """How to read one tier in key order after a key: FTS5 on SQLite, the postings on
+    PostgreSQL (plain conditions for a search without text or category). None:
+    PostgreSQL, with a prefix that stands for too many words to merge; rank every match
+    at once instead."""
+    plain = partial(_tier_select, conn, text_query, filters=filters, descending=descending)
+    category = filters.query.category
+    if conn.dialect.name == "sqlite" or (text_query.empty and category is None):
+        return plain
+    words: postings.Words | None = None
+    if not text_query.empty:
+        try:
+            words = await postings.Words.of(conn, text_query)
+        except postings.TooManyWords:
+            # A price sort reads one tier, which plain conditions serve as well.
+            return plain if descending else None
+    await postings.plan_for_postings(conn)
+    low, high = filters.key_range()
+
+    def read(tier: Tier, after_key: int | None) -> Select[tuple[object, ...]]:
+        bounds = postings.Bounds(after_key, low, high, descending)
+        if words is not None:
+            found = postings.candidates(words, tier, bounds)
+        else:
+            assert category is not None
+            found = postings.category_candidates(category, bounds)
+        return postings.checked_rows(found, text_query, tier, filters, bounds)
+
+    return read
+
+
 def _ranked_select(
     text_query: TextQuery, filters: Filters, start: Position | None
 ) -> Select[tuple[object, ...]]:
@@ -197,8 +234,9 @@ def _tier_select(
     conn: AsyncConnection,
     text_query: TextQuery,
     tier: Tier,
-    filters: Filters,
     after_key: int | None,
+    *,
+    filters: Filters,
     descending: bool,
 ) -> Select[tuple[object, ...]]:
     """Products of one tier in key order, after ``after_key``."""

@@ -133,13 +133,25 @@ async def sweep(conn: AsyncConnection, network: str, generation: int) -> None:
 
 
 async def analyze(engine: AsyncEngine) -> None:
-    """Fresh planner statistics after a full load (PostgreSQL: its plans for text and
-    filters depend on them, and autovacuum may come much later)."""
+    """Fresh planner statistics (PostgreSQL: its plans for text, filters and look-ups
+    by id depend on them, and autovacuum may come much later or not at all)."""
     if engine.dialect.name != "postgresql":
         return
     async with engine.begin() as conn:
         for table in (catalog_products, catalog_suppliers, catalog_cooperatives):
             await conn.execute(text(f"ANALYZE {table.name}"))
+
+
+async def vacuum(engine: AsyncEngine) -> None:
+    """After a full load on PostgreSQL: statistics, and the visibility map that lets the
+    postings be read from their index alone (autovacuum may come much later or not at all)."""
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM needs it
+        for table in (catalog_products, catalog_suppliers, catalog_cooperatives):
+            await conn.execute(text(f"VACUUM (ANALYZE) {table.name}"))
+        await conn.execute(text("VACUUM (ANALYZE) catalog_terms"))  # migration 0007
 
 
 async def _existing_keys(

@@ -48,6 +48,8 @@ from federation.index.tables import catalog_sync
 
 T = TypeVar("T")
 
+_FIRST_ANALYZE = 5_000  # products a full load writes before it refreshes statistics
+
 
 class SyncStage(StrEnum):
     PRODUCTS = "products"
@@ -192,7 +194,7 @@ class CatalogSync:
                     await store.sweep(conn, code, state.generation)
                 await store.write_state(conn, state)
             if error is None and loading:
-                await store.analyze(self.engine)
+                await store.vacuum(self.engine)
             if progress is not None:
                 stage = SyncStage.DONE if error is None else SyncStage.FAILED
                 progress(SyncProgress(code, stage, loading, counts.upserted + counts.deleted))
@@ -220,6 +222,7 @@ class CatalogSync:
         the current one is written."""
         changed_suppliers: set[str] = set()
         total: int | None = None
+        analyze_at = _FIRST_ANALYZE
         fetch = asyncio.ensure_future(self._changes(connector, state.marker))
         try:
             while True:
@@ -237,6 +240,11 @@ class CatalogSync:
                 state = replace(state, marker=page.marker)
                 counts.upserted += len(upserts)
                 counts.deleted += len(deletions)
+                if loading and counts.upserted >= analyze_at:
+                    # A load may grow the table a thousandfold, and the planner's lookups
+                    # by (network, id) stay fast only on statistics that have kept up.
+                    await store.analyze(self.engine)
+                    analyze_at *= 2
                 changed_suppliers.update(p.supplier_id for p in upserts)
                 if progress is not None:
                     done = counts.upserted + counts.deleted
