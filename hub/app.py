@@ -117,7 +117,12 @@ def create_app(
         group_buys = GroupBuyService(GroupBuyStore(engine), orders)
         procurement = ProcurementService(ProcurementStore(engine), federation, orders)
         index = (
-            CatalogIndex(engine, federation.connectors, stale_after=settings.stale_after)
+            CatalogIndex(
+                engine,
+                federation.connectors,
+                stale_after=settings.stale_after,
+                directory_every=settings.index_directory_interval,
+            )
             if settings.index
             else None
         )

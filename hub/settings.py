@@ -4,48 +4,50 @@ Precedence, highest first: environment variables, the TOML file (``--config`` or
 ``HUB_CONFIG``), the defaults below. Any bad value stops the hub at start with one
 ``SettingsError`` that names the setting and what it expected.
 
-=========================  ===================================  ============================
-TOML key                   environment variable                 default
-=========================  ===================================  ============================
-``database_url``           ``HUB_DATABASE_URL``                 ``sqlite+aiosqlite:///var/hub.sqlite3``
-``host``                   ``HUB_HOST``                         ``127.0.0.1``
-``port``                   ``HUB_PORT``                         ``8000``
-``environment``            ``HUB_ENVIRONMENT``                  ``development``
-``graphiql``               ``HUB_GRAPHIQL``                     on in development only
-``introspection``          ``HUB_INTROSPECTION``                on in development only
-``deadline``               ``HUB_DEADLINE``                     ``2.0`` s (whole fan-out)
-``network_timeout``        ``HUB_NETWORK_TIMEOUT``              ``2.0`` s (each request)
-``max_page_size``          ``HUB_MAX_PAGE_SIZE``                ``100``
-``max_body_bytes``         ``HUB_MAX_BODY_BYTES``               ``1048576``
-``migrate_on_start``       ``HUB_MIGRATE_ON_START``             ``true``
-``max_depth``              ``HUB_MAX_DEPTH``                    ``10`` fields on a path
-``max_cost``               ``HUB_MAX_COST``                     ``5000`` (see ``hub.limits``)
-``default_list_size``      ``HUB_DEFAULT_LIST_SIZE``            ``10`` (lists without ``first``)
-``max_aliases``            ``HUB_MAX_ALIASES``                  ``20``
-``max_root_fields``        ``HUB_MAX_ROOT_FIELDS``              ``10``
-``max_batch_size``         ``HUB_MAX_BATCH_SIZE``               ``10`` operations (0: no batches)
-``rate_limit``             ``HUB_RATE_LIMIT``                   ``10`` per second per client (0: off)
-``rate_limit_burst``       ``HUB_RATE_LIMIT_BURST``             ``50``
-``redis_url``              ``HUB_REDIS_URL``                    none: state in each replica
-``redis_prefix``           ``HUB_REDIS_PREFIX``                 ``hub``
-``persisted_queries``      ``HUB_PERSISTED_QUERIES``            ``true`` (automatic persisted queries)
-``persisted_queries_max``  ``HUB_PERSISTED_QUERIES_MAX``        ``1000`` kept in memory
-``safelist``               ``HUB_SAFELIST``                     none; a path turns safelist mode on
-``auth_required``          ``HUB_AUTH_REQUIRED``                on in production only
-``auth_issuer``            ``HUB_AUTH_ISSUER``                  ``http://<host>:<port>``
-``auth_audience``          ``HUB_AUTH_AUDIENCE``                ``koperasi-hub``
-``auth_token_ttl``         ``HUB_AUTH_TOKEN_TTL``               ``900`` s (access token lifetime)
-``auth_keys_dir``          ``HUB_AUTH_KEYS_DIR``                ``var/keys`` (first key made at start)
-``auth_client_cache``      ``HUB_AUTH_CLIENT_CACHE``            ``5.0`` s a revocation may take to bite
-``auth_external_issuer``   ``HUB_AUTH_EXTERNAL_ISSUER``         none: only the hub's own tokens
-``auth_external_jwks_url`` ``HUB_AUTH_EXTERNAL_JWKS_URL``       none (set with the issuer)
-``auth_external_audience`` ``HUB_AUTH_EXTERNAL_AUDIENCE``       ``auth_audience``
-``index``                  ``HUB_INDEX``                        ``true``: search from the catalog index
-``index_sync_interval``    ``HUB_INDEX_SYNC_INTERVAL``          ``60`` s between incremental syncs
-``index_stale_after``      ``HUB_INDEX_STALE_AFTER``            3 × the sync interval
-``[[networks]]``           ``HUB_NETWORK_<CODE>_URL``,          the three reference networks
-                           ``HUB_NETWORK_<CODE>_<CREDENTIAL>``
-=========================  ===================================  ============================
+==============================  ===================================  ============================
+TOML key                        environment variable                 default
+==============================  ===================================  ============================
+``database_url``                ``HUB_DATABASE_URL``                 ``sqlite+aiosqlite:///var/hub.sqlite3``
+``host``                        ``HUB_HOST``                         ``127.0.0.1``
+``port``                        ``HUB_PORT``                         ``8000``
+``environment``                 ``HUB_ENVIRONMENT``                  ``development``
+``graphiql``                    ``HUB_GRAPHIQL``                     on in development only
+``introspection``               ``HUB_INTROSPECTION``                on in development only
+``deadline``                    ``HUB_DEADLINE``                     ``2.0`` s (whole fan-out)
+``network_timeout``             ``HUB_NETWORK_TIMEOUT``              ``2.0`` s (each request)
+``max_page_size``               ``HUB_MAX_PAGE_SIZE``                ``100``
+``max_body_bytes``              ``HUB_MAX_BODY_BYTES``               ``1048576``
+``migrate_on_start``            ``HUB_MIGRATE_ON_START``             ``true``
+``max_depth``                   ``HUB_MAX_DEPTH``                    ``10`` fields on a path
+``max_cost``                    ``HUB_MAX_COST``                     ``5000`` (see ``hub.limits``)
+``default_list_size``           ``HUB_DEFAULT_LIST_SIZE``            ``10`` (lists without ``first``)
+``max_aliases``                 ``HUB_MAX_ALIASES``                  ``20``
+``max_root_fields``             ``HUB_MAX_ROOT_FIELDS``              ``10``
+``max_batch_size``              ``HUB_MAX_BATCH_SIZE``               ``10`` operations (0: no batches)
+``rate_limit``                  ``HUB_RATE_LIMIT``                   ``10`` per second per client (0: off)
+``rate_limit_burst``            ``HUB_RATE_LIMIT_BURST``             ``50``
+``redis_url``                   ``HUB_REDIS_URL``                    none: state in each replica
+``redis_prefix``                ``HUB_REDIS_PREFIX``                 ``hub``
+``persisted_queries``           ``HUB_PERSISTED_QUERIES``            ``true`` (automatic persisted queries)
+``persisted_queries_max``       ``HUB_PERSISTED_QUERIES_MAX``        ``1000`` kept in memory
+``safelist``                    ``HUB_SAFELIST``                     none; a path turns safelist mode on
+``auth_required``               ``HUB_AUTH_REQUIRED``                on in production only
+``auth_issuer``                 ``HUB_AUTH_ISSUER``                  ``http://<host>:<port>``
+``auth_audience``               ``HUB_AUTH_AUDIENCE``                ``koperasi-hub``
+``auth_token_ttl``              ``HUB_AUTH_TOKEN_TTL``               ``900`` s (access token lifetime)
+``auth_keys_dir``               ``HUB_AUTH_KEYS_DIR``                ``var/keys`` (first key made at start)
+``auth_client_cache``           ``HUB_AUTH_CLIENT_CACHE``            ``5.0`` s a revocation may take to bite
+``auth_external_issuer``        ``HUB_AUTH_EXTERNAL_ISSUER``         none: only the hub's own tokens
+``auth_external_jwks_url`     ` ``HUB_AUTH_EXTERNAL_JWKS_URL``       none (set with the issuer)
+``auth_external_audience`     ` ``HUB_AUTH_EXTERNAL_AUDIENCE``       ``auth_audience``
+``index``                       ``HUB_INDEX``                        ``true``: search from the catalog index
+``index_sync_interval``         ``HUB_INDEX_SYNC_INTERVAL``          ``60`` s between incremental syncs
+``index_stale_after``           ``HUB_INDEX_STALE_AFTER``            3 × the sync interval
+``index_directory_interval``    ``HUB_INDEX_DIRECTORY_INTERVAL``     ``3600`` s between re-reads of
+                                                                     suppliers and cooperatives
+``[[networks]]``                ``HUB_NETWORK_<CODE>_URL``,          the three reference networks
+                                ``HUB_NETWORK_<CODE>_<CREDENTIAL>``
+==============================  ===================================  ============================
 
 A ``[[networks]]`` table list in TOML replaces the default list; each entry has ``code``,
 ``kind`` (sejuk | tangerang | padi), ``base_url`` and a ``credentials`` table.
@@ -158,6 +160,7 @@ class Settings:
     index: bool = True
     index_sync_interval: float = 60.0
     index_stale_after: float | None = None  # None: three sync intervals
+    index_directory_interval: float = 3600.0
     networks: tuple[NetworkSettings, ...] = field(default_factory=reference_networks)
 
     @property
@@ -222,7 +225,8 @@ _SCALARS = ("database_url", "host", "port", "environment", "graphiql", "introspe
             "safelist", "auth_required", "auth_issuer", "auth_audience", "auth_token_ttl",
             "auth_keys_dir", "auth_client_cache", "auth_external_issuer",
             "auth_external_jwks_url", "auth_external_audience", "index",
-            "index_sync_interval", "index_stale_after")  # fmt: skip
+            "index_sync_interval", "index_stale_after",
+            "index_directory_interval")  # fmt: skip
 
 
 def load_settings(
@@ -319,6 +323,7 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "index": (_parse_bool, "true or false"),
     "index_sync_interval": (float, "a number of seconds"),
     "index_stale_after": (float, "a number of seconds"),
+    "index_directory_interval": (float, "a number of seconds"),
 }
 
 
@@ -404,7 +409,7 @@ def _check(settings: Settings) -> None:
     if not 0 <= settings.port <= 65535:
         raise SettingsError(f"port {settings.port}: expected 0-65535")
     positive = ("deadline", "network_timeout", "max_page_size", "max_body_bytes")
-    for name in (*positive, "index_sync_interval", "stale_after"):
+    for name in (*positive, "index_sync_interval", "stale_after", "index_directory_interval"):
         value = getattr(settings, name)
         if not (math.isfinite(value) and value > 0):
             raise SettingsError(f"{name} {value}: must be a finite number greater than 0")

@@ -50,7 +50,14 @@ async def _sync(settings: Settings, networks: list[str] | None, full: bool) -> i
     engine = connect(settings.database_url)
     bars = SyncBars()
     try:
-        index = CatalogIndex(engine, connectors, stale_after=settings.stale_after)
+        # A new process has read no directory yet: every `hub sync` re-reads suppliers
+        # and cooperatives too.
+        index = CatalogIndex(
+            engine,
+            connectors,
+            stale_after=settings.stale_after,
+            directory_every=settings.index_directory_interval,
+        )
         results = await index.sync_now(networks, full=full, progress=bars)
     finally:
         bars.close()

@@ -32,15 +32,21 @@ class CatalogIndex:
     """The hub's copy of every network's catalogue: searched here, kept fresh by ``sync``.
 
     ``stale_after`` is how old a network's last successful sync may be before its part of
-    the index is reported stale.
+    the index is reported stale; ``directory_every`` is how often syncs re-read the
+    networks' suppliers and cooperatives (see ``CatalogSync``).
     """
 
     def __init__(
-        self, engine: AsyncEngine, connectors: Sequence[Connector], *, stale_after: float
+        self,
+        engine: AsyncEngine,
+        connectors: Sequence[Connector],
+        *,
+        stale_after: float,
+        directory_every: float | None = None,
     ) -> None:
         self.engine = engine
         self.codes = tuple(c.code for c in connectors)
-        self.sync = CatalogSync(engine, connectors)
+        self.sync = CatalogSync(engine, connectors, directory_every=directory_every)
         self.stale_after = stale_after
         self._freshness: tuple[float, tuple[Freshness, ...]] | None = None
 

@@ -9,9 +9,9 @@ engines must pick exactly the same products for it:
 * ``ALL``: every group in name or description (price sorts, which ignore relevance).
 
 Filters join every tier. On SQLite they are tokens of the FTS ``tags`` column, so the
-engine answers them from its index and returns matches in rowid (price) order; on
-PostgreSQL they are plain column conditions, for its planner to combine with the GIN
-indexes.
+engine answers them from its index and returns matches in rowid (price) order. On
+PostgreSQL the condition here is the exact check each candidate from the postings
+(``postings.py``) must pass, filters as plain column conditions.
 """
 
 from __future__ import annotations
@@ -223,12 +223,9 @@ def postgres_condition(query: TextQuery, tier: Tier, filters: Filters) -> Column
 
 
 def postgres_tier(query: TextQuery) -> ColumnElement[int]:
-    """The tier of a matching product as its number in ``tiers(query, True)``.
-
-    PostgreSQL ranks in one statement: its GIN indexes find the matches but cannot hand
-    them out in key order (as FTS5's rowid-sorted doclists do), so a tier-by-tier read
-    in key order would walk the primary key past every non-match.
-    """
+    """The tier of a matching product as its number in ``tiers(query, True)``: for
+    ranking every match in one statement, when a prefix stands for too many words for the
+    postings to merge (``postings.TooManyWords``)."""
     ranked = tiers(query, True)
     start = _starts(query)
     whens: list[tuple[ColumnElement[bool], int]] = []

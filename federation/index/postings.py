@@ -117,16 +117,16 @@ class TooManyWords(Exception):
     """A prefix stands for more than ``MAX_EXPANSIONS`` words."""
 
 
+@dataclass(frozen=True, slots=True)
 class Words:
-    """The query's words as the index holds them: a prefix as every word it begins."""
+    """The query's words as the index holds them: its prefix as every word it begins."""
 
-    def __init__(self, query: TextQuery, expansions: dict[str, tuple[str, ...]]) -> None:
-        self.query = query
-        self.expansions = expansions
+    query: TextQuery
+    expansions: dict[str, tuple[str, ...]]
 
     @classmethod
     async def of(cls, conn: AsyncConnection, query: TextQuery) -> Words:
-        """Expand the query's prefix word (``TooManyWords`` when it stands for too many)."""
+        """Look up the words the query's prefix begins (``TooManyWords`` past the limit)."""
         expansions: dict[str, tuple[str, ...]] = {}
         for n, group in enumerate(query.groups):
             for phrase in group.phrases:
@@ -135,16 +135,17 @@ class Words:
         return cls(query, expansions)
 
     def of_phrase(self, group: int, phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
-        """Each word of ``phrase`` as the words it stands for."""
-        found: list[tuple[str, ...]] = [(word,) for word in phrase]
-        if self.query.is_prefix(group, phrase):
-            found[-1] = self.expansions[phrase[-1]]
-        return found
+        """Each word of a group's phrase as the indexed words it stands for."""
+        return self._spelt(phrase, self.query.is_prefix(group, phrase))
 
     def of_variant(self, variant: tuple[str, ...]) -> list[tuple[str, ...]]:
-        found: list[tuple[str, ...]] = [(word,) for word in variant]
-        if self.query.prefix:
-            found[-1] = self.expansions[variant[-1]]
+        """Each word of a whole-query variant (``TextQuery.variants``) likewise."""
+        return self._spelt(variant, self.query.prefix)
+
+    def _spelt(self, phrase: tuple[str, ...], prefix: bool) -> list[tuple[str, ...]]:
+        found: list[tuple[str, ...]] = [(word,) for word in phrase]
+        if prefix:
+            found[-1] = self.expansions[phrase[-1]]
         return found
 
 
@@ -169,42 +170,42 @@ async def plan_for_postings(conn: AsyncConnection) -> None:
 
 def candidates(words: Words, tier: Tier, bounds: Bounds) -> Select[tuple[int]]:
     """The keys that may be in ``tier``, in key order (see the module docstring)."""
+    streams = _Streams(bounds)
     query = words.query
-    groups = range(len(query.groups))
     if tier is Tier.START:
-        return _union(
-            (
-                _intersect(
-                    (
-                        _union((_run(_position_term(i, w), bounds) for w in options), bounds)
-                        for i, options in enumerate(words.of_variant(variant))
-                    ),
-                    bounds,
-                )
-                for variant in query.variants()
-            ),
-            bounds,
+        return streams.any(
+            streams.all(
+                streams.terms(_position_term(i, w) for w in options)
+                for i, options in enumerate(words.of_variant(variant))
+            )
+            for variant in query.variants()
         )
+
+    def group(n: int, kinds: Sequence[str]) -> Select[tuple[int]]:
+        """Keys where one of group ``n``'s phrases has every word under one of ``kinds``."""
+        return streams.any(
+            streams.all(
+                streams.terms(f"{kind}:{w}" for w in options for kind in kinds)
+                for options in words.of_phrase(n, phrase)
+            )
+            for phrase in query.groups[n].phrases
+        )
+
+    numbers = range(len(query.groups))
     if tier is Tier.NAME:
-        return _intersect((_group(words, n, ("n",), bounds) for n in groups), bounds)
-    single_words = all(len(p) == 1 for g in query.groups for p in g.phrases)
-    if tier is Tier.TEXT and single_words:
-        anywhere = [_group(words, n, ("n", "b"), bounds) for n in groups]
-        return _union(
-            (
-                _intersect(
-                    [_group(words, n, ("b",), bounds), *anywhere[:n], *anywhere[n + 1 :]], bounds
-                )
-                for n in groups
-            ),
-            bounds,
+        return streams.all(group(n, ("n",)) for n in numbers)
+    if tier is Tier.TEXT and all(len(p) == 1 for g in query.groups for p in g.phrases):
+        # Not all in the name means some group's word is in the body alone: a short run.
+        anywhere = [group(n, ("n", "b")) for n in numbers]
+        return streams.any(
+            streams.all([group(n, ("b",)), *anywhere[:n], *anywhere[n + 1 :]]) for n in numbers
         )
-    return _intersect((_group(words, n, ("n", "b"), bounds) for n in groups), bounds)
+    return streams.all(group(n, ("n", "b")) for n in numbers)
 
 
 def category_candidates(category: str, bounds: Bounds) -> Select[tuple[int]]:
     """The keys of one category's products, in key order."""
-    return _run(f"c:{category}", bounds)
+    return _Streams(bounds).terms([f"c:{category}"])
 
 
 def checked_rows(
@@ -231,52 +232,38 @@ def _position_term(position: int, word: str) -> str:
     return f"{position}:{word}" if position < POSITIONS else f"n:{word}"
 
 
-def _group(words: Words, group: int, kinds: Sequence[str], bounds: Bounds) -> Select[tuple[int]]:
-    """Keys where one of the group's phrases has every word under one of ``kinds``."""
-    phrases = words.query.groups[group].phrases
-    return _union(
-        (
-            _intersect(
-                (
-                    _union((_run(f"{kind}:{w}", bounds) for w in options for kind in kinds), bounds)
-                    for options in words.of_phrase(group, phrase)
-                ),
-                bounds,
-            )
-            for phrase in phrases
-        ),
-        bounds,
-    )
+class _Streams:
+    """Key streams over the postings within ``bounds``. Each is ordered by key, every
+    part of a union too: that is what lets the planner merge them (Merge Append, Merge
+    Join) rather than sort what they return."""
 
+    def __init__(self, bounds: Bounds) -> None:
+        self.bounds = bounds
 
-def _run(term: str, bounds: Bounds) -> Select[tuple[int]]:
-    key = TERMS.c.key
-    statement = select(key).where(TERMS.c.term == term, *bounds.conditions(key))
-    return statement.order_by(bounds.order(key))
+    def terms(self, terms: Iterable[str]) -> Select[tuple[int]]:
+        """Keys holding any of ``terms``."""
+        return self.any(self._run(term) for term in terms)
 
+    def any(self, streams: Iterable[Select[tuple[int]]]) -> Select[tuple[int]]:
+        """Keys in any of ``streams``, once each."""
+        parts = list(streams)
+        if not parts:  # a prefix no indexed word begins
+            return select(TERMS.c.key).where(false())
+        if len(parts) == 1:
+            return parts[0]
+        merged = union_all(*parts).subquery()
+        return select(merged.c.key).distinct().order_by(self.bounds.order(merged.c.key))
 
-# Every stream is ordered by key, each part of a union as well: that is what lets the
-# planner merge them (Merge Append, Merge Join) instead of sorting what they return.
+    def all(self, streams: Iterable[Select[tuple[int]]]) -> Select[tuple[int]]:
+        """Keys in every one of ``streams``."""
+        parts = [stream.subquery() for stream in streams]
+        first = parts[0]
+        joined: FromClause = first
+        for other in parts[1:]:
+            joined = joined.join(other, other.c.key == first.c.key)
+        return select(first.c.key).select_from(joined).order_by(self.bounds.order(first.c.key))
 
-
-def _union(streams: Iterable[Select[tuple[int]]], bounds: Bounds) -> Select[tuple[int]]:
-    """Keys in any of ``streams`` (once each)."""
-    parts = list(streams)
-    if not parts:  # a prefix no indexed word begins
-        return select(TERMS.c.key).where(false())
-    if len(parts) == 1:
-        return parts[0]
-    merged = union_all(*parts).subquery()
-    return select(merged.c.key).distinct().order_by(bounds.order(merged.c.key))
-
-
-def _intersect(streams: Iterable[Select[tuple[int]]], bounds: Bounds) -> Select[tuple[int]]:
-    """Keys in every one of ``streams``."""
-    parts = [stream.subquery() for stream in streams]
-    first = parts[0]
-    if len(parts) == 1:
-        return select(first.c.key).order_by(bounds.order(first.c.key))
-    joined: FromClause = first
-    for other in parts[1:]:
-        joined = joined.join(other, other.c.key == first.c.key)
-    return select(first.c.key).select_from(joined).order_by(bounds.order(first.c.key))
+    def _run(self, term: str) -> Select[tuple[int]]:
+        key = TERMS.c.key
+        statement = select(key).where(TERMS.c.term == term, *self.bounds.conditions(key))
+        return statement.order_by(self.bounds.order(key))

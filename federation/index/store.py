@@ -124,6 +124,19 @@ async def upsert_cooperatives(
     await _upsert(conn, catalog_cooperatives, values, ["network", "id"])
 
 
+async def remove_unlisted(
+    conn: AsyncConnection, network: str, suppliers: set[str], cooperatives: set[str]
+) -> None:
+    """Remove ``network``'s suppliers and cooperatives other than those ids (what a whole
+    listing of its directory just returned)."""
+    for table, listed in ((catalog_suppliers, suppliers), (catalog_cooperatives, cooperatives)):
+        indexed = await conn.execute(select(table.c.id).where(table.c.network == network))
+        for chunk in _chunks(sorted(set(indexed.scalars()) - listed)):
+            await conn.execute(
+                delete(table).where(table.c.network == network, table.c.id.in_(chunk))
+            )
+
+
 async def sweep(conn: AsyncConnection, network: str, generation: int) -> None:
     """Remove ``network``'s rows that full load ``generation`` did not write."""
     for table in (catalog_products, catalog_suppliers, catalog_cooperatives):

@@ -9,6 +9,10 @@ stops anywhere resumes exactly there, and a full load that fails half-way goes o
 where it stopped next time. A finished full load sweeps the network's rows it did not
 write (what the network dropped while the hub was not looking).
 
+Suppliers and cooperatives have no change feed: besides a full load, a sync re-reads a
+network's whole directory when ``directory_every`` seconds have passed since this process
+last read it (so also at its first sync), and drops what the listing no longer has.
+
 A network that fails keeps everything indexed so far; its state records the error and
 ``freshness`` reports it stale. Networks sync in parallel; one network never syncs twice
 at once (a lock here, and the marker is compared-and-set in the database for syncs run
@@ -109,7 +113,11 @@ class _Counts:
 
 
 class CatalogSync:
-    """Syncs the index in ``engine`` from ``connectors`` (in the federation's order)."""
+    """Syncs the index in ``engine`` from ``connectors`` (in the federation's order).
+
+    ``directory_every``: seconds after which a sync re-reads a network's suppliers and
+    cooperatives; None, only full loads read them.
+    """
 
     def __init__(
         self,
@@ -119,13 +127,16 @@ class CatalogSync:
         page_size: int = 100,
         clock: Callable[[], float] = time.time,
         rate_limit_retries: int = 10,
+        directory_every: float | None = None,
     ) -> None:
         self.engine = engine
         self.connectors = {c.code: c for c in connectors}
         self.page_size = page_size
         self.clock = clock
         self.rate_limit_retries = rate_limit_retries
+        self.directory_every = directory_every
         self._locks = {code: asyncio.Lock() for code in self.connectors}
+        self._directory_read: dict[str, float] = {}  # when this process last read it
         self._stopping = False
 
     def stop(self) -> None:
@@ -178,10 +189,12 @@ class CatalogSync:
                     )
                     await store.write_state(conn, state)
             loading = not state.full_loaded
+            directory = loading or self._directory_due(code)
             try:
                 state = await self._products(connector, state, loading, counts, progress)
-                if loading:
-                    await self._directory(connector, state, counts, progress)
+                if directory:
+                    await self._directory(connector, state, loading, counts, progress)
+                    self._directory_read[code] = self.clock()
                 state = replace(state, full_loaded=True, error=None, synced_at=self.clock())
                 error = None
             except (ConnectorError, SyncConflict, SyncStopped) as failure:
@@ -209,6 +222,12 @@ class CatalogSync:
                 seconds=time.perf_counter() - started,
                 error=error,
             )
+
+    def _directory_due(self, code: str) -> bool:
+        if self.directory_every is None:
+            return False
+        last = self._directory_read.get(code)
+        return last is None or self.clock() - last >= self.directory_every
 
     async def _products(
         self,
@@ -264,11 +283,14 @@ class CatalogSync:
         self,
         connector: Connector,
         state: SyncState,
+        loading: bool,
         counts: _Counts,
         progress: ProgressCallback | None,
     ) -> None:
-        """Every supplier and cooperative of the network, page by page."""
-
+        """Every supplier and cooperative of the network, page by page; outside a full load
+        (whose sweep does it), then those the listing no longer has removed."""
+        suppliers: set[str] = set()
+        cooperatives: set[str] = set()
         after: str | None = None
         while True:
             page: Page[SupplierRecord] = await self._patiently(
@@ -276,9 +298,11 @@ class CatalogSync:
             )
             async with self.engine.begin() as conn:
                 await store.upsert_suppliers(conn, page.items, state.generation)
+            suppliers.update(s.id for s in page.items)
             counts.suppliers += len(page.items)
             if progress is not None:
-                progress(SyncProgress(connector.code, SyncStage.SUPPLIERS, True, counts.suppliers))
+                stage = SyncStage.SUPPLIERS
+                progress(SyncProgress(connector.code, stage, loading, counts.suppliers))
             if not page.has_more or not page.items:
                 break
             after = page.positions[-1]
@@ -289,14 +313,17 @@ class CatalogSync:
             )
             async with self.engine.begin() as conn:
                 await store.upsert_cooperatives(conn, coops.items, state.generation)
+            cooperatives.update(c.id for c in coops.items)
             counts.cooperatives += len(coops.items)
             if progress is not None:
-                progress(
-                    SyncProgress(connector.code, SyncStage.COOPERATIVES, True, counts.cooperatives)
-                )
+                stage = SyncStage.COOPERATIVES
+                progress(SyncProgress(connector.code, stage, loading, counts.cooperatives))
             if not coops.has_more or not coops.items:
                 break
             after = coops.positions[-1]
+        if not loading:
+            async with self.engine.begin() as conn:
+                await store.remove_unlisted(conn, connector.code, suppliers, cooperatives)
 
     async def _refresh_suppliers(
         self, connector: Connector, state: SyncState, ids: list[str], counts: _Counts

@@ -6,9 +6,10 @@ rowid order, so with ``key`` as the rowid the cheapest match comes first and a p
 read without ranking every match. ``loaded_in`` is the full load (generation) that last
 wrote a row; a finished full load sweeps rows older than itself.
 
-Dialect-specific search structures live outside this metadata, in migration 0006:
-SQLite's ``catalog_products_fts`` (FTS5, external content, kept in step by triggers) and
-PostgreSQL's generated ``name_vector`` / ``text_vector`` tsvector columns with GIN indexes.
+Dialect-specific search structures live outside this metadata, in migrations 0006 and
+0007: SQLite's ``catalog_products_fts`` (FTS5, external content, kept in step by
+triggers); PostgreSQL's generated ``name_vector`` / ``text_vector`` tsvector columns with
+GIN indexes, and ``catalog_terms``, the postings its triggers keep (see ``postings.py``).
 """
 
 from __future__ import annotations

@@ -54,9 +54,11 @@ def test_environment_variables() -> None:
             "HUB_MAX_BODY_BYTES": "2048",
             "HUB_NETWORK_SEJUK_URL": "http://sejuk.internal:80",
             "HUB_NETWORK_PADI_CLIENT_SECRET": "from-vault",
+            "HUB_INDEX_DIRECTORY_INTERVAL": "86400",
             "HUB_TEST_POSTGRES_URL": "ignored: not a setting",
         }
     )
+    assert settings.index_directory_interval == 86_400
     assert settings.database_url == "postgresql+asyncpg://hub@db/hub"
     assert (settings.host, settings.port) == ("0.0.0.0", 9000)
     assert not settings.graphiql_enabled
@@ -116,6 +118,7 @@ def test_with_network_urls() -> None:
         ({"HUB_DEADLINE": "soon"}, "HUB_DEADLINE='soon': expected a number of seconds"),
         ({"HUB_DEADLINE": "-1"}, "deadline -1.0: must be a finite number greater than 0"),
         ({"HUB_DEADLINE": "nan"}, "deadline nan"),
+        ({"HUB_INDEX_DIRECTORY_INTERVAL": "0"}, "index_directory_interval 0.0: must be"),
         ({"HUB_PORT": "80a"}, "HUB_PORT='80a': expected an integer port"),
         ({"HUB_PORT": "70000"}, "port 70000"),
         ({"HUB_ENVIRONMENT": "staging"}, "environment 'staging'"),

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.base import Connector
@@ -140,7 +140,7 @@ async def changes_arrive_with_the_next_sync(
         for product in (changed, added):
             path, body = put_request(product)
             await networks.admin(connector.code, "PUT", path, body)
-        await _delete(networks, connector.code, ids[1])
+        await delete_at_network(networks, connector.code, ids[1])
         expected[connector.code] = (changed, added, ids[1])
 
     results = await sync.sync()
@@ -157,7 +157,7 @@ async def changes_arrive_with_the_next_sync(
     )
 
 
-async def _delete(networks: LiveNetworks, code: str, product_id: str) -> None:
+async def delete_at_network(networks: LiveNetworks, code: str, product_id: str) -> None:
     async with httpx.AsyncClient(base_url=networks.urls[code], headers=ADMIN) as client:
         response = await client.delete(delete_path(code, product_id))
         response.raise_for_status()
@@ -191,6 +191,63 @@ async def a_failing_network_keeps_its_data(
     assert all(r.ok for r in await sync.sync())
     fresh = {f.network: f for f in await freshness(engine, federation.codes, stale_after=3600)}
     assert not fresh["tangerang"].stale
+
+
+class Clock:
+    """A clock a scenario moves by hand."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def directory_is_reread_every_interval(engine: AsyncEngine, federation: Federation) -> None:
+    clock = Clock()
+    sync = CatalogSync(engine, federation.connectors, clock=clock, directory_every=3_600)
+    await sync.sync()
+    # The index drifts from the networks' directories: a supplier gone, a cooperative
+    # renamed, a supplier the network no longer lists.
+    _, suppliers, coops = await indexed(engine)
+    gone = min(key for key in suppliers if key[0] == "sejuk")
+    renamed = min(key for key in coops if key[0] == "padi")
+    stray = min(key for key in suppliers if key[0] == "tangerang")
+    s, c = catalog_suppliers.c, catalog_cooperatives.c
+    async with engine.begin() as conn:
+        await conn.execute(delete(catalog_suppliers).where(s.network == gone[0], s.id == gone[1]))
+        await conn.execute(
+            update(catalog_cooperatives)
+            .where(c.network == renamed[0], c.id == renamed[1])
+            .values(name="Koperasi Yang Sudah Berganti Nama")
+        )
+        row = (
+            (
+                await conn.execute(
+                    select(catalog_suppliers).where(s.network == stray[0], s.id == stray[1])
+                )
+            )
+            .mappings()
+            .one()
+        )
+        await conn.execute(insert(catalog_suppliers).values({**row, "id": "tidak-terdaftar"}))
+
+    clock.now += 3_599
+    soon = await sync.sync()
+    assert [(r.ok, r.suppliers, r.cooperatives) for r in soon] == [(True, 0, 0)] * 3
+    _, suppliers, _ = await indexed(engine)
+    assert gone not in suppliers
+
+    clock.now += 1
+    due = await sync.sync()
+    assert all(r.ok and r.suppliers > 0 and r.cooperatives > 0 for r in due)
+    await assert_index_equals_networks(engine, federation)
+    _, suppliers, _ = await indexed(engine)
+    assert gone in suppliers
+    assert ("tangerang", "tidak-terdaftar") not in suppliers
+    # Another process (or `hub sync`) reads the directory at its first sync.
+    fresh = CatalogSync(engine, federation.connectors, directory_every=3_600)
+    assert all(r.cooperatives > 0 for r in await fresh.sync())
 
 
 async def search_answers_with_every_network_down(

@@ -34,6 +34,12 @@ async def test_an_update_an_insert_and_a_delete_arrive_with_the_next_sync(
     await scenarios.changes_arrive_with_the_next_sync(postgres_engine, federation, networks)
 
 
+async def test_suppliers_and_cooperatives_are_reread_every_directory_interval(
+    postgres_engine: AsyncEngine, federation: Federation
+) -> None:
+    await scenarios.directory_is_reread_every_interval(postgres_engine, federation)
+
+
 async def test_a_network_down_during_sync_keeps_its_data_marked_stale(
     postgres_engine: AsyncEngine, federation: Federation, networks: LiveNetworks
 ) -> None:
@@ -102,7 +108,7 @@ async def test_postings_follow_every_insert_price_change_and_delete(
         for product in (repriced, renamed, added):
             path, body = put_request(product)
             await networks.admin(connector.code, "PUT", path, body)
-        await scenarios._delete(networks, connector.code, ids[1])
+        await scenarios.delete_at_network(networks, connector.code, ids[1])
     results = await sync.sync()
     assert all(r.ok and r.upserted == 3 and r.deleted == 1 for r in results)
     async with postgres_engine.connect() as conn:

@@ -21,6 +21,12 @@ async def test_an_update_an_insert_and_a_delete_arrive_with_the_next_sync(
     await scenarios.changes_arrive_with_the_next_sync(sqlite_engine, federation, networks)
 
 
+async def test_suppliers_and_cooperatives_are_reread_every_directory_interval(
+    sqlite_engine: AsyncEngine, federation: Federation
+) -> None:
+    await scenarios.directory_is_reread_every_interval(sqlite_engine, federation)
+
+
 async def test_a_network_down_during_sync_keeps_its_data_marked_stale(
     sqlite_engine: AsyncEngine, federation: Federation, networks: LiveNetworks
 ) -> None:
