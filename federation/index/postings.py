@@ -63,30 +63,31 @@ _PLAN = text(
     " set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
 )
 
-# Distinct terms in [:n_low, :n_high) and [:b_low, :b_high): a B-tree step per term.
+# The kinds of term a prefix is looked up under: every word is in the name or the body.
+_PREFIX_KINDS = ("n", "b")
+
+
+def _distinct_terms(kind: str) -> str:
+    """A recursive query for the distinct terms in [:{kind}_low, :{kind}_high): one B-tree
+    descent per term, where a plain DISTINCT would read every posting in the range."""
+    walk = f"walk_{kind}"
+    return f"""{walk}(term) AS (
+        (SELECT term FROM catalog_terms WHERE term >= :{kind}_low AND term < :{kind}_high
+         ORDER BY term LIMIT 1)
+        UNION ALL
+        SELECT (SELECT t.term FROM catalog_terms t
+                WHERE t.term > {walk}.term AND t.term < :{kind}_high ORDER BY t.term LIMIT 1)
+        FROM {walk} WHERE {walk}.term IS NOT NULL
+    )"""
+
+
 _EXPAND = text(
-    """
-    WITH RECURSIVE
-    in_name(term) AS (
-        (SELECT term FROM catalog_terms WHERE term >= :n_low AND term < :n_high
-         ORDER BY term LIMIT 1)
-        UNION ALL
-        SELECT (SELECT t.term FROM catalog_terms t
-                WHERE t.term > in_name.term AND t.term < :n_high ORDER BY t.term LIMIT 1)
-        FROM in_name WHERE in_name.term IS NOT NULL
-    ),
-    in_body(term) AS (
-        (SELECT term FROM catalog_terms WHERE term >= :b_low AND term < :b_high
-         ORDER BY term LIMIT 1)
-        UNION ALL
-        SELECT (SELECT t.term FROM catalog_terms t
-                WHERE t.term > in_body.term AND t.term < :b_high ORDER BY t.term LIMIT 1)
-        FROM in_body WHERE in_body.term IS NOT NULL
+    "WITH RECURSIVE "
+    + ", ".join(_distinct_terms(kind) for kind in _PREFIX_KINDS)
+    + " UNION ALL ".join(
+        f" (SELECT term FROM walk_{kind} WHERE term IS NOT NULL LIMIT :limit)"
+        for kind in _PREFIX_KINDS
     )
-    (SELECT term FROM in_name WHERE term IS NOT NULL LIMIT :limit)
-    UNION ALL
-    (SELECT term FROM in_body WHERE term IS NOT NULL LIMIT :limit)
-    """
 )
 
 
@@ -150,13 +151,12 @@ class Words:
 
 
 async def _expand(conn: AsyncConnection, prefix: str) -> tuple[str, ...]:
-    # Words are [a-z0-9]: every term beginning "n:arab" sorts below "n:arab{".
-    ranges = {
-        f"{kind}_{end}": f"{kind}:{prefix}{'{' if end == 'high' else ''}"
-        for kind in ("n", "b")
-        for end in ("low", "high")
-    }
-    result = await conn.execute(_EXPAND, {**ranges, "limit": MAX_EXPANSIONS + 1})
+    bounds: dict[str, str | int] = {"limit": MAX_EXPANSIONS + 1}
+    for kind in _PREFIX_KINDS:
+        # Words are [a-z0-9]: every term beginning "n:arab" sorts below "n:arab{".
+        bounds[f"{kind}_low"] = f"{kind}:{prefix}"
+        bounds[f"{kind}_high"] = f"{kind}:{prefix}{{"
+    result = await conn.execute(_EXPAND, bounds)
     words = {term.split(":", 1)[1] for term in result.scalars()}
     if len(words) > MAX_EXPANSIONS:
         raise TooManyWords(prefix)
