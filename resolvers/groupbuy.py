@@ -56,6 +56,7 @@ async def open_group_buy(
     target_quantity: int | None,
     min_quantity: int,
     partners_only: bool,
+    idempotency_key: str | None = None,
 ) -> GroupBuy:
     """Open a group buy coordinated by the token's own cooperative."""
     access.require(context, access.GROUPBUY_WRITE)
@@ -72,6 +73,7 @@ async def open_group_buy(
         target_quantity=target_quantity,
         min_quantity=min_quantity,
         partners_only=partners_only,
+        idempotency_key=idempotency_key,
     )
     return await context.group_buys.open(context.loaders, request)
 

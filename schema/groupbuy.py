@@ -284,6 +284,11 @@ class OpenGroupBuyInput:
         description="Only cooperatives with a JUK MoU with the supplier may join (the "
         "coordinator must hold one too).",
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Send the same key again (a retry) to get the group buy it opened "
+        "rather than a second one; 1-200 characters, one per group buy.",
+    )
 
 
 @strawberry.input(description="Join a group buy, or change the quantity already committed.")
@@ -366,6 +371,7 @@ class GroupBuyMutations:
             target_quantity=input.target_quantity,
             min_quantity=input.min_quantity,
             partners_only=input.partners_only,
+            idempotency_key=input.idempotency_key,
         )
         return GroupBuy.of(opened)
 

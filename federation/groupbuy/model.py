@@ -87,6 +87,8 @@ class GroupBuyDraft:
     min_quantity: int  # per participant
     partners_only: bool
     closes_at: float
+    idempotency_key: str | None = None
+    request_hash: str | None = None  # the request's fingerprint, with a key
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from federation.groupbuy.model import GroupBuyState, Key
@@ -17,6 +19,20 @@ class OpenGroupBuyRequest:
     target_quantity: int | None = None
     min_quantity: int = 1  # per participant
     partners_only: bool = False  # only the supplier's JUK partner cooperatives may join
+    # The same key from the same coordinator opens one group buy however often it is sent.
+    idempotency_key: str | None = None
+
+    def fingerprint(self) -> str:
+        """What makes two requests the same group buy, for the idempotency check."""
+        body = [
+            list(self.coordinator),
+            list(self.product),
+            self.closes_at,
+            self.target_quantity,
+            self.min_quantity,
+            self.partners_only,
+        ]
+        return hashlib.sha256(json.dumps(body).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

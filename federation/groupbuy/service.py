@@ -5,7 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
-from federation.errors import ConflictError, ForbiddenError, NotFoundError, PriceChangedError
+from federation.errors import (
+    ConflictError,
+    ForbiddenError,
+    InputError,
+    NotFoundError,
+    PriceChangedError,
+)
 from federation.groupbuy.checks import (
     check_member,
     check_quantity,
@@ -57,9 +63,18 @@ class GroupBuyService:
     async def open(self, loaders: Loaders, request: OpenGroupBuyRequest) -> GroupBuy:
         """Open a group buy on a product, coordinated by ``request.coordinator``.
 
-        The product's price tiers are taken as they are now. Raises InputError,
-        NotFoundError, or ForbiddenError (partners-only, by a non-partner).
+        The product's price tiers are taken as they are now. With an idempotency key the
+        coordinator used before, the group buy it opened, checked no further. Raises
+        InputError, NotFoundError, ForbiddenError (partners-only, by a non-partner), or
+        ConflictError (the key opened a different group buy).
         """
+        key = request.idempotency_key
+        if key is not None:
+            if not 1 <= len(key) <= 200:
+                raise InputError("`idempotencyKey` must be 1-200 characters: one per group buy")
+            existing = await self.store.find_by_key(request.coordinator, key, request.fingerprint())
+            if existing is not None:
+                return existing
         draft = await draft_group_buy(loaders, request, self.store.clock())
         return await self.store.create(draft)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -43,9 +44,49 @@ class GroupBuyStore:
         self.clock = clock
 
     async def create(self, draft: GroupBuyDraft) -> GroupBuy:
-        """Write a new OPEN group buy with nobody in it yet."""
+        """Write a new OPEN group buy with nobody in it yet; or, when another request with
+        the same coordinator and idempotency key wrote one first, that one."""
         group_buy_id = uuid.uuid4().hex
         now = self.clock()
+        try:
+            await self._insert(group_buy_id, draft, now)
+        except IntegrityError:
+            if draft.idempotency_key is None or draft.request_hash is None:
+                raise
+            existing = await self.find_by_key(
+                draft.coordinator, draft.idempotency_key, draft.request_hash
+            )
+            if existing is None:
+                raise
+            return existing
+        created = await self.load(group_buy_id)
+        assert created is not None
+        return created
+
+    async def find_by_key(self, coordinator: Key, key: str, request_hash: str) -> GroupBuy | None:
+        """The group buy ``coordinator`` opened with idempotency key ``key``; ConflictError
+        when that was another request."""
+        g = group_buys.c
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(g.id, g.request_hash).where(
+                        g.coordinator_network == coordinator[0],
+                        g.coordinator_id == coordinator[1],
+                        g.idempotency_key == key,
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        if row.request_hash != request_hash:
+            raise ConflictError(
+                "this idempotencyKey already opened a different group buy: "
+                "use a new key for a new group buy"
+            )
+        return await self.load(row.id)
+
+    async def _insert(self, group_buy_id: str, draft: GroupBuyDraft, now: float) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(
                 insert(group_buys).values(
@@ -71,11 +112,10 @@ class GroupBuyStore:
                     version=1,
                     created_at=now,
                     updated_at=now,
+                    idempotency_key=draft.idempotency_key,
+                    request_hash=draft.request_hash,
                 )
             )
-        created = await self.load(group_buy_id)
-        assert created is not None
-        return created
 
     async def load(self, group_buy_id: str) -> GroupBuy | None:
         found = await self.load_many([group_buy_id])

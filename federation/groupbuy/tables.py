@@ -52,6 +52,14 @@ group_buys = Table(
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
     Column("closed_at", Float, nullable=True),
+    Column("idempotency_key", String(200), nullable=True),  # the coordinator's, when given
+    Column("request_hash", String(64), nullable=True),  # OpenGroupBuyRequest.fingerprint()
+    UniqueConstraint(
+        "coordinator_network",
+        "coordinator_id",
+        "idempotency_key",
+        name="uq_group_buys_coordinator_key",
+    ),
     Index("ix_group_buys_created", "created_at", "id"),
     Index("ix_group_buys_due", "status", "closes_at"),
     Index("ix_group_buys_product", "product_network", "product_id"),

@@ -212,6 +212,26 @@ async def test_every_rule_is_a_clear_error_and_writes_nothing(
     assert [e["node"]["id"] for e in listed["groupBuys"]["edges"]] == [opened["id"]]
 
 
+async def test_an_open_sent_again_with_its_idempotency_key_is_the_same_group_buy(
+    hub: Hub, clean: LiveNetworks, cast: Cast
+) -> None:
+    product = await sejuk_product(clean)
+    coordinator = cast.partners[0]
+    first = await open_group_buy(hub, product, coordinator, idempotencyKey="rapat-2026-11/beras")
+    again = await open_group_buy(hub, product, coordinator, idempotencyKey="rapat-2026-11/beras")
+    assert again["id"] == first["id"]
+    other = {
+        "coordinatorId": gid(coordinator),
+        "productId": to_global_id("Product", *product),
+        "closesAt": closes_in(hub),
+        "targetQuantity": 500,
+        "idempotencyKey": "rapat-2026-11/beras",
+    }
+    refused = await execute(hub, OPEN, {"input": other}, who=coordinator)
+    assert code(refused) == "CONFLICT"
+    assert "different group buy" in refused.errors[0].message  # type: ignore[index]
+
+
 async def test_withdrawing_takes_the_quantity_out_of_the_price(
     hub: Hub, clean: LiveNetworks, cast: Cast
 ) -> None:

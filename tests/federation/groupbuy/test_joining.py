@@ -7,6 +7,7 @@ Every refusal is checked twice: the error class and message, and that nothing wa
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -203,6 +204,33 @@ async def test_unknown_and_malformed_requests_are_refused_with_what_to_change(
     with pytest.raises(NotFoundError, match="no group buy"):
         await hub.groupbuys.join(hub.loaders(), "nope", cast.tangerang[0], 5)
     await assert_untouched(hub, opened)
+
+
+async def test_an_idempotency_key_sent_again_opens_one_group_buy(
+    hub: Hub, networks: LiveNetworks, cast: Cast
+) -> None:
+    product = await sejuk_product(networks)
+    request = replace(_request(hub, cast.partners[0], product), idempotency_key="buka-beras-1")
+    first = await hub.groupbuys.open(hub.loaders(), request)
+    # A retry gets the same group buy, even once the product has sold out.
+    await sejuk_product(networks, stock=0, product_id=product[1])
+    assert (await hub.groupbuys.open(hub.loaders(), request)).id == first.id
+    # Two copies of one request at the same instant open one group buy.
+    twice = replace(request, idempotency_key="buka-beras-2")
+    await sejuk_product(networks, product_id=product[1])
+    racing = await asyncio.gather(*(hub.groupbuys.open(hub.loaders(), twice) for _ in range(2)))
+    assert racing[0].id == racing[1].id != first.id
+    # A key is the coordinator's own: another may use the same one.
+    theirs = replace(
+        request, coordinator=cast.partners[1], coordinator_label=label(cast.partners[1])
+    )
+    assert (await hub.groupbuys.open(hub.loaders(), theirs)).id not in (first.id, racing[0].id)
+    # The same key for a different group buy is refused, and opens nothing.
+    with pytest.raises(ConflictError, match="already opened a different group buy"):
+        await hub.groupbuys.open(hub.loaders(), replace(request, min_quantity=5))
+    with pytest.raises(InputError, match="1-200 characters"):
+        await hub.groupbuys.open(hub.loaders(), replace(request, idempotency_key=""))
+    assert len(await hub.groupbuys.list(GroupBuyFilter(product=product))) == 3
 
 
 async def test_two_cooperatives_joining_at_the_same_instant_both_count(

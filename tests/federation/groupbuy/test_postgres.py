@@ -1,4 +1,5 @@
-"""Group buys on PostgreSQL, from two replicas at once: concurrent joins, one close.
+"""Group buys on PostgreSQL, from two replicas at once: concurrent joins, one close, one
+group buy per idempotency key.
 
 PostgreSQL runs these transactions truly concurrently (SQLite queues them), so this is
 where the row lock and the SUM over participant rows earn their keep. The database is
@@ -17,6 +18,7 @@ import pytest_asyncio
 
 from federation.errors import InputError
 from federation.groupbuy.model import GroupBuyState, Key
+from federation.groupbuy.requests import GroupBuyFilter, OpenGroupBuyRequest
 from federation.hub import Federation
 from hub.database import upgrade
 from tests.federation.groupbuy.support import (
@@ -25,6 +27,7 @@ from tests.federation.groupbuy.support import (
     Clock,
     Hub,
     hub_over,
+    label,
     open_on,
     sejuk_product,
 )
@@ -109,3 +112,24 @@ async def test_two_replicas_closing_a_due_group_buy_at_once_place_one_order(
     closed = await two.groupbuys.get(opened.id)
     assert closed.status is GroupBuyState.CLOSED
     assert network_rows(networks, "sejuk") == sejuk_orders + 1
+
+
+async def test_two_replicas_opening_with_one_idempotency_key_open_one_group_buy(
+    replicas: tuple[Hub, Hub], networks: LiveNetworks, cast: Cast
+) -> None:
+    one, two = replicas
+    product = await sejuk_product(networks)
+    for round_ in range(ROUNDS):
+        request = OpenGroupBuyRequest(
+            coordinator=cast.partners[0],
+            coordinator_label=label(cast.partners[0]),
+            product=product,
+            product_label=label(product),
+            closes_at=one.clock() + FAR,
+            idempotency_key=f"dua-replika-{round_}",
+        )
+        opened = await asyncio.gather(
+            one.groupbuys.open(one.loaders(), request), two.groupbuys.open(two.loaders(), request)
+        )
+        assert opened[0].id == opened[1].id
+    assert len(await one.groupbuys.list(GroupBuyFilter(product=product))) == ROUNDS
