@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from aiodataloader import DataLoader
 
 from federation.fanout import NetworkOutcome
 from federation.groupbuy.service import GroupBuyService
@@ -11,6 +14,7 @@ from federation.hub import Federation
 from federation.index.catalog import CatalogIndex
 from federation.loaders import Loaders
 from federation.orders.service import OrderService
+from federation.procurement.model import Organisation, Quote
 from federation.procurement.service import ProcurementService
 from resolvers.principal import Principal
 
@@ -44,10 +48,13 @@ class Context:
     # What a WebSocket client sent with ``connection_init`` (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
+    # An RFQ's quotes as one viewer sees them: a page of RFQs reads them all at once.
+    rfq_quotes: DataLoader[tuple[str, Organisation], list[Quote]] = field(init=False)
     failures: list[NetworkFailure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.federation, self.services.index)
+        self.rfq_quotes = DataLoader(self._load_rfq_quotes)
 
     @property
     def orders(self) -> OrderService:
@@ -66,6 +73,16 @@ class Context:
         if self.services.procurement is None:
             raise RuntimeError("this hub runs without a procurement database")
         return self.services.procurement
+
+    async def _load_rfq_quotes(self, keys: list[tuple[str, Organisation]]) -> list[list[Quote]]:
+        by_viewer: dict[Organisation, list[str]] = defaultdict(list)
+        for rfq_id, viewer in keys:
+            by_viewer[viewer].append(rfq_id)
+        found: dict[tuple[str, Organisation], list[Quote]] = {}
+        for viewer, rfq_ids in by_viewer.items():
+            seen = await self.procurement.quotes_of(viewer, rfq_ids)
+            found.update(((rfq_id, viewer), q) for rfq_id, q in zip(rfq_ids, seen, strict=True))
+        return [found[key] for key in keys]
 
     def report(
         self, path: tuple[str | int, ...], outcomes: tuple[NetworkOutcome[Any], ...]

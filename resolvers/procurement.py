@@ -234,7 +234,7 @@ async def rfqs(
 
 async def quotes(context: Context, seen: SeenRfq) -> list[SeenQuote]:
     """The RFQ's quotes: all of them for its buyer, its own for a supplier."""
-    found = await context.procurement.quotes(seen.viewer, seen.rfq.id)
+    found = await context.rfq_quotes.load((seen.rfq.id, seen.viewer))
     return [SeenQuote(q, seen.viewer) for q in found]
 
 

@@ -137,9 +137,12 @@ class ProcurementStore:
 
     async def quotes(self, rfq_id: str, nib: str | None = None) -> list[Quote]:
         """The RFQ's quotes (only ``nib``'s when given), oldest first."""
-        query = select(quotes).where(quotes.c.rfq_id == rfq_id)
-        if nib is not None:
-            query = query.where(quotes.c.nib == nib)
+        found = (await self.quotes_for([rfq_id])).get(rfq_id, [])
+        return [q for q in found if nib is None or q.nib == nib]
+
+    async def quotes_for(self, rfq_ids: Sequence[str]) -> dict[str, list[Quote]]:
+        """Every quote of each RFQ, oldest first, by RFQ id: two reads for any number."""
+        query = select(quotes).where(quotes.c.rfq_id.in_(rfq_ids))
         async with self.engine.connect() as conn:
             heads = (await conn.execute(query.order_by(quotes.c.created_at, quotes.c.id))).all()
             lines = (
@@ -149,7 +152,10 @@ class ProcurementStore:
                     .order_by(quote_lines.c.position)
                 )
             ).all()
-        return [_quote(head, lines) for head in heads]
+        found: dict[str, list[Quote]] = {}
+        for head in heads:
+            found.setdefault(head.rfq_id, []).append(_quote(head, lines))
+        return found
 
     async def begin_award(self, award: Award) -> None:
         """Write the award, mark the RFQ AWARDED and its quotes, all at once.

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from sqlalchemy import event
 
 from federation.hub import Federation
 from federation.orders.service import OrderService
@@ -302,6 +303,41 @@ async def test_suppliers_see_only_their_own_invitation_and_quote(
     assert [q["status"] for q in loser["quotes"]] == ["REJECTED"]
     winner = (await graph.data(as_supplier(local.nib), RFQ, {"id": rfq["id"]}))["rfq"]
     assert winner["award"]["quote"] == {"id": sejuk_quote["id"]}
+
+
+async def test_a_page_of_rfqs_with_their_quotes_reads_the_database_a_fixed_number_of_times(
+    graph: Graph, clean: LiveNetworks
+) -> None:
+    page = """query($n: Int!) { rfqs(first: $n) {
+      edges { node { id quoteCount quotes { id nib } } } } }"""
+    quoted: dict[str, str] = {}
+    for n in range(4):
+        rfq = await graph.publish("BUMN-TELKO", title=f"Keripik {n}")
+        local, quote_in = await graph.sejuk_quote(rfq)
+        quoted[rfq["id"]] = (await graph.quote(local, quote_in))["id"]
+
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    engine = graph.orders.store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        reads = {}
+        for size in (1, 4):
+            statements.clear()
+            data = await graph.data(as_bumn("BUMN-TELKO"), page, {"n": size})
+            edges = data["rfqs"]["edges"]
+            assert len(edges) == size
+            for edge in edges:
+                node = edge["node"]
+                assert [q["id"] for q in node["quotes"]] == [quoted[node["id"]]]
+                assert node["quoteCount"] == 1
+            reads[size] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert reads[4] == reads[1]
 
 
 async def test_a_cooperative_token_has_no_procurement(graph: Graph, clean: LiveNetworks) -> None:
