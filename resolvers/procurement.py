@@ -329,7 +329,9 @@ async def submit_quote(
             product = parts[1]
         drafts.append(QuoteLineDraft(line.position, line.unit_price, product))
     draft = QuoteDraft(native_rfq, network, tuple(drafts), delivery_days, note)
-    return SeenQuote(await context.procurement.submit_quote(supplier, draft), supplier)
+    submitted = await context.procurement.submit_quote(supplier, draft)
+    context.rfq_quotes.clear_all()  # a mutation before this one may have read them
+    return SeenQuote(submitted, supplier)
 
 
 async def award_rfq(context: Context, rfq: str, quote: str) -> tuple[SeenRfq, Award]:
@@ -341,4 +343,5 @@ async def award_rfq(context: Context, rfq: str, quote: str) -> tuple[SeenRfq, Aw
         raise InputError("`quoteId` must be a quote on this RFQ")
     buyer = await _viewer_of(context, native_rfq)
     found = await context.procurement.award(buyer, native_rfq, quote_parts[1])
+    context.rfq_quotes.clear_all()  # their statuses changed
     return SeenRfq(await context.procurement.get(buyer, native_rfq), buyer), found
