@@ -128,8 +128,10 @@ async def ranked_by_gin(engine: AsyncEngine, search: IndexSearch) -> list[tuple[
     if supplier is not None:
         conditions.append(supplier)
     low, high = filters.key_range()
-    conditions += [p.key >= low] if low is not None else []
-    conditions += [p.key <= high] if high is not None else []
+    if low is not None:
+        conditions.append(p.key >= low)
+    if high is not None:
+        conditions.append(p.key <= high)
     order: list[ColumnElement[object]] = [p.key]
     if search.sort is ProductSort.PRICE_DESC:
         order = [p.key.desc()]
