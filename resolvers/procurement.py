@@ -288,6 +288,7 @@ async def publish_rfq(
     delivery_region_code: str,
     deadline: dt.datetime,
     prefer_small: bool,
+    idempotency_key: str | None = None,
 ) -> SeenRfq:
     """Publish an RFQ: procurement:write, as the token's BUMN (or ``buyerId``)."""
     access.require(context, access.PROCUREMENT_WRITE)
@@ -300,6 +301,7 @@ async def publish_rfq(
         deadline=deadline,
         prefer_small=prefer_small,
         description=description,
+        idempotency_key=idempotency_key,
     )
     return SeenRfq(await context.procurement.publish(buyer, draft), buyer)
 

@@ -331,6 +331,11 @@ class PublishRfqInput:
     buyer_id: strawberry.ID | None = strawberry.field(
         default=None, description="The buying BUMN's organisation ID; defaults to the token's."
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Send the same key again (a retry) to get the RFQ it published rather "
+        "than a second one, at PaDi too; 1-200 characters, one per RFQ.",
+    )
 
 
 @strawberry.input(description="A price for one RFQ item.")
@@ -514,6 +519,7 @@ class ProcurementMutations:
             delivery_region_code=input.delivery_region_code,
             deadline=input.deadline,
             prefer_small=input.prefer_small,
+            idempotency_key=input.idempotency_key,
         )
         return Rfq.of(published)
 

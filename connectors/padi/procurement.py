@@ -161,10 +161,13 @@ class PadiProcurement:
         unit: str,
         deadline: dt.date,
         region_code: str | None,
+        client_reference: str | None = None,
     ) -> PadiRfq:
-        """``publishRfq``: a new OPEN RFQ for ``bumn_id`` (PaDi has no idempotency key)."""
+        """``publishRfq``: a new OPEN RFQ for ``bumn_id``; or, sent again with the same
+        ``client_reference``, the one that reference already opened."""
         variables = {
             "input": {
+                "clientReference": client_reference,
                 "bumnId": bumn_id,
                 "title": title,
                 "description": description,

@@ -7,6 +7,8 @@ rupiah; times are POSIX seconds (UTC); regions Kemendagri codes; KBLI 2020 codes
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -74,6 +76,28 @@ class RfqDraft:
     deadline: dt.datetime  # timezone-aware
     prefer_small: bool = False  # reserve the RFQ for usaha mikro and kecil
     description: str = ""
+    # The same key from the same buyer publishes one RFQ however often it is sent.
+    idempotency_key: str | None = None
+
+    def fingerprint(self) -> str:
+        """What makes two drafts the same RFQ, for the idempotency check."""
+        body = [
+            self.title,
+            [[i.description, i.kbli, i.quantity, i.unit] for i in self.items],
+            self.delivery_region_code,
+            self.deadline.timestamp(),
+            self.prefer_small,
+            self.description,
+        ]
+        return hashlib.sha256(json.dumps(body).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """A caller's idempotency key with the fingerprint of the request it came with."""
+
+    key: str
+    request_hash: str
 
 
 @dataclass(frozen=True)

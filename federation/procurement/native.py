@@ -25,8 +25,12 @@ from federation.procurement.model import (
 )
 
 
-async def publish(padi: PadiProcurement, bumn_id: str, draft: RfqDraft) -> tuple[RfqItem, ...]:
-    """One PaDi RFQ per item; the items with PaDi's RFQ ids."""
+async def publish(
+    padi: PadiProcurement, bumn_id: str, draft: RfqDraft, reference: str | None = None
+) -> tuple[RfqItem, ...]:
+    """One PaDi RFQ per item; the items with PaDi's RFQ ids. With a ``reference``, item
+    ``n`` is sent as ``<reference>-<n>``: publishing again (a retry after a failure
+    half-way) returns the RFQs PaDi already opened rather than opening more."""
     deadline = draft.deadline.astimezone(dt.UTC).date()
     items: list[RfqItem] = []
     for position, item in enumerate(draft.items):
@@ -39,6 +43,7 @@ async def publish(padi: PadiProcurement, bumn_id: str, draft: RfqDraft) -> tuple
             unit=item.unit,
             deadline=deadline,
             region_code=draft.delivery_region_code,
+            client_reference=None if reference is None else f"{reference}-{position}",
         )
         items.append(
             RfqItem(position, item.description, item.kbli, item.quantity, item.unit, native.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ from federation.procurement.model import (
     Quote,
     QuoteDraft,
     QuoteStatus,
+    RequestKey,
     Rfq,
     RfqDraft,
     RfqItem,
@@ -78,6 +80,14 @@ class ProcurementService:
         PaDi's own RFQs, on SEJUK and Tangerang through the hub's board."""
         if buyer.kind is not OrgKind.BUMN:
             raise ForbiddenError("only a BUMN publishes RFQs")
+        key: RequestKey | None = None
+        if draft.idempotency_key is not None:
+            if not 1 <= len(draft.idempotency_key) <= 200:
+                raise InputError("`idempotencyKey` must be 1-200 characters: one per RFQ")
+            key = RequestKey(draft.idempotency_key, draft.fingerprint())
+            existing = await self.store.find_rfq_by_key(buyer.id, key)
+            if existing is not None:
+                return existing
         now = self.clock()
         check_rfq(draft, now)
         padi = self._padi()
@@ -90,7 +100,7 @@ class ProcurementService:
                 f"no{scales} supplier in any network lists KBLI {kblis}: nothing was published"
             )
         if any(i.network == padi.network for i in invitations):
-            items = await native.publish(padi, bumn.id, draft)
+            items = await native.publish(padi, bumn.id, draft, _padi_reference(bumn.id, key))
         else:
             items = tuple(
                 RfqItem(n, x.description, x.kbli, x.quantity, x.unit, None)
@@ -110,8 +120,7 @@ class ProcurementService:
             items=items,
             invitations=invitations,
         )
-        await self.store.create_rfq(rfq)
-        return rfq
+        return await self.store.create_rfq(rfq, key)
 
     async def get(self, caller: Organisation, rfq_id: str) -> Rfq:
         """The RFQ as ``caller`` may see it (a supplier sees only its own invitation)."""
@@ -320,6 +329,15 @@ class ProcurementService:
             if bumn.id == bumn_id:
                 return bumn
         raise NotFoundError(f"{bumn_id} is not a BUMN buying on PaDi")
+
+
+def _padi_reference(bumn_id: str, key: RequestKey | None) -> str | None:
+    """PaDi's clientReference for a keyed RFQ: the same on a retry, so PaDi opens its
+    RFQs once (within PaDi's 100 characters whatever the key)."""
+    if key is None:
+        return None
+    digest = hashlib.sha256(f"{bumn_id}\0{key.key}".encode()).hexdigest()[:40]
+    return f"hub-rfq-{digest}"
 
 
 def _may_see(caller: Organisation, rfq: Rfq) -> bool:

@@ -21,6 +21,7 @@ from federation.procurement.model import (
     Quote,
     QuoteLine,
     QuoteStatus,
+    RequestKey,
     Rfq,
     RfqItem,
     RfqStatus,
@@ -42,8 +43,39 @@ class ProcurementStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
-    async def create_rfq(self, rfq: Rfq) -> None:
-        """Write an RFQ with its items and invitations."""
+    async def create_rfq(self, rfq: Rfq, key: RequestKey | None = None) -> Rfq:
+        """Write an RFQ with its items and invitations; or, when another request with the
+        same buyer and idempotency ``key`` wrote one first, return that one."""
+        try:
+            await self._insert_rfq(rfq, key)
+        except IntegrityError:
+            existing = None if key is None else await self.find_rfq_by_key(rfq.buyer_id, key)
+            if existing is None:
+                raise
+            return existing
+        return rfq
+
+    async def find_rfq_by_key(self, buyer_id: str, key: RequestKey) -> Rfq | None:
+        """The RFQ ``buyer_id`` published with ``key``; ConflictError when that was
+        another request."""
+        c = rfqs.c
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(c.id, c.request_hash).where(
+                        c.buyer_id == buyer_id, c.idempotency_key == key.key
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        if row.request_hash != key.request_hash:
+            raise ConflictError(
+                "this idempotencyKey already published a different RFQ: use a new key for a new RFQ"
+            )
+        return (await self.load_rfqs([row.id]))[0]
+
+    async def _insert_rfq(self, rfq: Rfq, key: RequestKey | None) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(
                 insert(rfqs).values(
@@ -57,6 +89,8 @@ class ProcurementStore:
                     prefer_small=rfq.prefer_small,
                     status=rfq.status,
                     created_at=rfq.created_at,
+                    idempotency_key=None if key is None else key.key,
+                    request_hash=None if key is None else key.request_hash,
                 )
             )
             await conn.execute(

@@ -37,6 +37,9 @@ rfqs = Table(
     Column("prefer_small", Boolean, nullable=False),
     Column("status", String(20), nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("idempotency_key", String(200), nullable=True),  # the buyer's, when given
+    Column("request_hash", String(64), nullable=True),  # RfqDraft.fingerprint()
+    UniqueConstraint("buyer_id", "idempotency_key", name="uq_procurement_rfqs_buyer_key"),
     Index("ix_procurement_rfqs_buyer", "buyer_id", "created_at"),
 )
 

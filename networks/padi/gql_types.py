@@ -505,6 +505,10 @@ class PublishRfqInput:
     deadline: dt.date
     description: str = ""
     region_code: str | None = None
+    client_reference: str | None = strawberry.field(
+        default=None,
+        description="Idempotency: the same reference and input return the same RFQ.",
+    )
 
 
 @strawberry.input

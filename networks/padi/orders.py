@@ -23,6 +23,7 @@ from networks.padi.errors import (
 from networks.padi.paging import Paging
 from networks.padi.records import (
     BuyerRecord,
+    Input,
     OrderLineRecord,
     Page,
     PurchaseOrderInput,
@@ -34,8 +35,8 @@ CANCELLABLE = frozenset({"CREATED", "CONFIRMED"})
 STATUSES = ("CREATED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED")
 
 
-def request_hash(data: PurchaseOrderInput) -> str:
-    """A fingerprint of an order's content, to tell a retry from a different order."""
+def request_hash(data: Input) -> str:
+    """A fingerprint of an input's content, to tell a retry from a different request."""
     canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -194,6 +194,7 @@ class RfqInput(Input):
     quantity: int = Field(gt=0, le=10_000_000)
     unit: str = Field(min_length=1, max_length=30)
     deadline: dt.date
+    client_reference: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class QuotationInput(Input):

@@ -294,7 +294,10 @@ def _validated(model: Any, data: dict[str, Any]) -> Any:
 
 @strawberry.type
 class Mutation:
-    @described_mutation(description="Open an RFQ for a BUMN.")
+    @described_mutation(
+        description="Open an RFQ for a BUMN. Idempotent per client on clientReference when "
+        "given: the same input returns the existing RFQ, a different one is DUPLICATE_REFERENCE."
+    )
     async def publish_rfq(self, info: Info, input: PublishRfqInput) -> Rfq:
         data: RfqInput = _validated(RfqInput, dataclasses.asdict(input))
         async with info.context.db.write() as session:

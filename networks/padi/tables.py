@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -102,6 +102,9 @@ rfqs = Table(
     Column("created_by", String, nullable=False),
     Column("created_at", String, nullable=False),
     Column("awarded_quotation_id", Integer, nullable=True),
+    Column("client_reference", String, nullable=True),  # the creating client's, if given
+    Column("request_hash", String, nullable=True),
+    UniqueConstraint("created_by", "client_reference"),
 )
 
 quotations = Table(

@@ -305,6 +305,17 @@ async def test_suppliers_see_only_their_own_invitation_and_quote(
     assert winner["award"]["quote"] == {"id": sejuk_quote["id"]}
 
 
+async def test_publishing_again_with_the_idempotency_key_is_the_same_rfq(
+    graph: Graph, clean: LiveNetworks
+) -> None:
+    first = await graph.publish("BUMN-ENERGI", idempotencyKey="energi/rfq/7")
+    again = await graph.publish("BUMN-ENERGI", idempotencyKey="energi/rfq/7")
+    assert again == first
+    different = graph.rfq_input(title="Keripik lain", idempotencyKey="energi/rfq/7")
+    refused = await graph.run(as_bumn("BUMN-ENERGI"), PUBLISH, {"input": different})
+    assert codes(refused) == ["CONFLICT"]
+
+
 async def test_a_page_of_rfqs_with_their_quotes_reads_the_database_a_fixed_number_of_times(
     graph: Graph, clean: LiveNetworks
 ) -> None:

@@ -265,3 +265,24 @@ async def test_rfq_refusals(padi) -> None:
     assert (await padi.error(QUOTE, {"input": quote}))["extensions"]["code"] == "NOT_FOUND"
     assert (await padi.gql('{ rfq(id: "nonsense") { id } }'))["rfq"] is None
     assert (await padi.gql("{ rfqs { total } }"))["rfqs"]["total"] == 0
+
+
+async def test_publishing_an_rfq_again_under_its_client_reference_returns_it(padi) -> None:
+    rfq_input = {
+        "bumnId": "BUMN-KAI",
+        "title": "Snack rapat direksi",
+        "kbli": "10794",
+        "quantity": 200,
+        "unit": "pak",
+        "deadline": (dt.date.today() + dt.timedelta(days=7)).isoformat(),
+        "clientReference": "hub-rfq-1-0",
+    }
+    first = (await padi.gql(PUBLISH, {"input": rfq_input}))["publishRfq"]
+    again = (await padi.gql(PUBLISH, {"input": rfq_input}))["publishRfq"]
+    assert again == first
+    other = {**rfq_input, "quantity": 300}
+    error = await padi.error(PUBLISH, {"input": other})
+    assert error["extensions"]["code"] == "DUPLICATE_REFERENCE"
+    unreferenced = {k: v for k, v in rfq_input.items() if k != "clientReference"}
+    one, two = [(await padi.gql(PUBLISH, {"input": unreferenced}))["publishRfq"] for _ in "12"]
+    assert len({first["id"], one["id"], two["id"]}) == 3
