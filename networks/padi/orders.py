@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -13,7 +11,6 @@ from networks.padi import tables
 from networks.padi.catalog import inserted_id, page_of, paged, record_change
 from networks.padi.clock import now_iso
 from networks.padi.errors import (
-    DUPLICATE_REFERENCE,
     INVALID_INPUT,
     INVALID_STATE,
     NOT_FOUND,
@@ -23,22 +20,16 @@ from networks.padi.errors import (
 from networks.padi.paging import Paging
 from networks.padi.records import (
     BuyerRecord,
-    Input,
     OrderLineRecord,
     Page,
     PurchaseOrderInput,
     PurchaseOrderRecord,
 )
+from networks.padi.references import made_before, request_hash
 
 NEXT_STATUS = {"CREATED": "CONFIRMED", "CONFIRMED": "SHIPPED", "SHIPPED": "DELIVERED"}
 CANCELLABLE = frozenset({"CREATED", "CONFIRMED"})
 STATUSES = ("CREATED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED")
-
-
-def request_hash(data: Input) -> str:
-    """A fingerprint of an input's content, to tell a retry from a different request."""
-    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 async def load_order(session: AsyncSession, order_id: int) -> PurchaseOrderRecord | None:
@@ -135,22 +126,18 @@ async def create_purchase_order(
     session: AsyncSession, client_id: str, data: PurchaseOrderInput
 ) -> PurchaseOrderRecord:
     """Place an order, or return the one already placed under the same reference."""
-    po = tables.purchase_orders.c
     fingerprint = request_hash(data)
-    existing = (
-        await session.execute(
-            select(po.id, po.request_hash).where(
-                po.client_id == client_id, po.client_reference == data.client_reference
-            )
-        )
-    ).first()
+    existing = await made_before(
+        session,
+        tables.purchase_orders,
+        "client_id",
+        client_id,
+        data.client_reference,
+        fingerprint,
+        "order",
+    )
     if existing is not None:
-        if existing.request_hash != fingerprint:
-            raise PadiError(
-                DUPLICATE_REFERENCE,
-                f"clientReference {data.client_reference!r} was already used for a different order",
-            )
-        order = await load_order(session, existing.id)
+        order = await load_order(session, existing)
         assert order is not None
         return order
     products = await _check_lines(session, data)

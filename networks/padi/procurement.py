@@ -12,14 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from networks.padi import tables
 from networks.padi.catalog import inserted_id, page_of, paged, umkms_by_ids
 from networks.padi.clock import now_iso, today
-from networks.padi.errors import (
-    DUPLICATE_REFERENCE,
-    INVALID_INPUT,
-    INVALID_STATE,
-    NOT_FOUND,
-    PadiError,
-)
-from networks.padi.orders import load_order, request_hash
+from networks.padi.errors import INVALID_INPUT, INVALID_STATE, NOT_FOUND, PadiError
+from networks.padi.orders import load_order
 from networks.padi.paging import Paging
 from networks.padi.records import (
     Page,
@@ -29,6 +23,7 @@ from networks.padi.records import (
     RfqInput,
     RfqRecord,
 )
+from networks.padi.references import made_before, request_hash
 
 RFQ_STATUSES = ("OPEN", "AWARDED")
 
@@ -75,22 +70,11 @@ async def publish_rfq(session: AsyncSession, client_id: str, data: RfqInput) -> 
     already opened under the same ``client_reference``."""
     fingerprint = request_hash(data)
     if data.client_reference is not None:
-        r = tables.rfqs.c
-        existing = (
-            await session.execute(
-                select(r.id, r.request_hash).where(
-                    r.created_by == client_id, r.client_reference == data.client_reference
-                )
-            )
-        ).first()
+        existing = await made_before(
+            session, tables.rfqs, "created_by", client_id, data.client_reference, fingerprint, "RFQ"
+        )
         if existing is not None:
-            if existing.request_hash != fingerprint:
-                raise PadiError(
-                    DUPLICATE_REFERENCE,
-                    f"clientReference {data.client_reference!r} was already used for a "
-                    "different RFQ",
-                )
-            return next(iter((await rfqs_by_ids(session, [existing.id])).values()))
+            return next(iter((await rfqs_by_ids(session, [existing])).values()))
     bumn = await session.scalar(select(tables.bumns.c.id).where(tables.bumns.c.id == data.bumn_id))
     if bumn is None:
         raise PadiError(NOT_FOUND, f"BUMN {data.bumn_id} not found")
