@@ -90,8 +90,7 @@ async def draft_group_buy(
         min_quantity=request.min_quantity,
         partners_only=request.partners_only,
         closes_at=request.closes_at,
-        idempotency_key=request.idempotency_key,
-        request_hash=request.fingerprint() if request.idempotency_key is not None else None,
+        request_key=request.request_key(),
     )
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from connectors.records import PriceTier
 from federation.groupbuy.pricing import PriceQuote, quote
+from federation.idempotency import RequestKey
 
 Key = tuple[str, str]  # (network code, the network's own id)
 
@@ -87,8 +88,7 @@ class GroupBuyDraft:
     min_quantity: int  # per participant
     partners_only: bool
     closes_at: float
-    idempotency_key: str | None = None
-    request_hash: str | None = None  # the request's fingerprint, with a key
+    request_key: RequestKey | None = None  # the coordinator's idempotency key, if sent
 
 
 @dataclass(frozen=True)

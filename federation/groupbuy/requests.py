@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from federation.groupbuy.model import GroupBuyState, Key
+from federation.idempotency import RequestKey, fingerprint, keyed
 
 
 @dataclass(frozen=True)
@@ -22,17 +21,22 @@ class OpenGroupBuyRequest:
     # The same key from the same coordinator opens one group buy however often it is sent.
     idempotency_key: str | None = None
 
+    def request_key(self) -> RequestKey | None:
+        """The idempotency key with this request's fingerprint, when a key was sent."""
+        return keyed(self.idempotency_key, self.fingerprint)
+
     def fingerprint(self) -> str:
         """What makes two requests the same group buy, for the idempotency check."""
-        body = [
-            list(self.coordinator),
-            list(self.product),
-            self.closes_at,
-            self.target_quantity,
-            self.min_quantity,
-            self.partners_only,
-        ]
-        return hashlib.sha256(json.dumps(body).encode()).hexdigest()
+        return fingerprint(
+            [
+                list(self.coordinator),
+                list(self.product),
+                self.closes_at,
+                self.target_quantity,
+                self.min_quantity,
+                self.partners_only,
+            ]
+        )
 
 
 @dataclass(frozen=True)

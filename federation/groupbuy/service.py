@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from federation.errors import (
     ConflictError,
     ForbiddenError,
-    InputError,
     NotFoundError,
     PriceChangedError,
 )
@@ -23,6 +22,7 @@ from federation.groupbuy.model import GroupBuy, GroupBuyState, Key
 from federation.groupbuy.requests import GroupBuyFilter, OpenGroupBuyRequest
 from federation.groupbuy.store import GroupBuyStore
 from federation.groupbuy.worker import GroupBuyWorker
+from federation.idempotency import check_key
 from federation.loaders import Loaders
 from federation.orders.bus import OrderBus
 from federation.orders.placing import rupiah, unit_price
@@ -68,11 +68,10 @@ class GroupBuyService:
         InputError, NotFoundError, ForbiddenError (partners-only, by a non-partner), or
         ConflictError (the key opened a different group buy).
         """
-        key = request.idempotency_key
+        key = request.request_key()
         if key is not None:
-            if not 1 <= len(key) <= 200:
-                raise InputError("`idempotencyKey` must be 1-200 characters: one per group buy")
-            existing = await self.store.find_by_key(request.coordinator, key, request.fingerprint())
+            check_key(key.key, "group buy")
+            existing = await self.store.find_by_key(request.coordinator, key)
             if existing is not None:
                 return existing
         draft = await draft_group_buy(loaders, request, self.store.clock())

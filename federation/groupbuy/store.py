@@ -31,6 +31,7 @@ from federation.groupbuy.model import (
 )
 from federation.groupbuy.requests import GroupBuyFilter
 from federation.groupbuy.tables import group_buy_allocations, group_buy_participants, group_buys
+from federation.idempotency import RequestKey, key_columns, made_under
 from federation.orders.database import is_postgres
 
 Clock = Callable[[], float]
@@ -51,11 +52,8 @@ class GroupBuyStore:
         try:
             await self._insert(group_buy_id, draft, now)
         except IntegrityError:
-            if draft.idempotency_key is None or draft.request_hash is None:
-                raise
-            existing = await self.find_by_key(
-                draft.coordinator, draft.idempotency_key, draft.request_hash
-            )
+            key = draft.request_key
+            existing = None if key is None else await self.find_by_key(draft.coordinator, key)
             if existing is None:
                 raise
             return existing
@@ -63,28 +61,13 @@ class GroupBuyStore:
         assert created is not None
         return created
 
-    async def find_by_key(self, coordinator: Key, key: str, request_hash: str) -> GroupBuy | None:
-        """The group buy ``coordinator`` opened with idempotency key ``key``; ConflictError
-        when that was another request."""
+    async def find_by_key(self, coordinator: Key, key: RequestKey) -> GroupBuy | None:
+        """The group buy ``coordinator`` opened under ``key``; ConflictError when that was
+        another request."""
         g = group_buys.c
-        async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(g.id, g.request_hash).where(
-                        g.coordinator_network == coordinator[0],
-                        g.coordinator_id == coordinator[1],
-                        g.idempotency_key == key,
-                    )
-                )
-            ).first()
-        if row is None:
-            return None
-        if row.request_hash != request_hash:
-            raise ConflictError(
-                "this idempotencyKey already opened a different group buy: "
-                "use a new key for a new group buy"
-            )
-        return await self.load(row.id)
+        whose = (g.coordinator_network == coordinator[0], g.coordinator_id == coordinator[1])
+        made = await made_under(self.engine, group_buys, key, whose, "group buy")
+        return None if made is None else await self.load(made)
 
     async def _insert(self, group_buy_id: str, draft: GroupBuyDraft, now: float) -> None:
         async with self.engine.begin() as conn:
@@ -112,8 +95,7 @@ class GroupBuyStore:
                     version=1,
                     created_at=now,
                     updated_at=now,
-                    idempotency_key=draft.idempotency_key,
-                    request_hash=draft.request_hash,
+                    **key_columns(draft.request_key),
                 )
             )
 

@@ -8,11 +8,10 @@ reaches.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from connectors.records import ProductRecord
+from federation import idempotency
 from federation.errors import InputError, NotFoundError, PriceChangedError
 from federation.loaders import Loaders
 from federation.orders.model import OrderDraft, OrderLine
@@ -54,9 +53,7 @@ def rupiah(amount: int) -> str:
 
 def check_shape(request: PlaceOrderRequest) -> None:
     """What can be refused without asking anyone: raises InputError."""
-    key = request.idempotency_key
-    if not key.strip() or len(key) > 200:
-        raise InputError("`idempotencyKey` must be 1-200 characters: one per order you mean")
+    idempotency.check_key(request.idempotency_key, "order")
     if not request.lines:
         raise InputError("an order needs at least one line")
     if len(request.lines) > MAX_LINES:
@@ -132,4 +129,4 @@ def fingerprint(request: PlaceOrderRequest) -> str:
         "region": request.delivery_region_code,
         "lines": sorted([*line.product, line.quantity] for line in request.lines),
     }
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    return idempotency.fingerprint(body)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from federation.errors import ConflictError
+from federation.idempotency import RequestKey, made_under
 from federation.orders.model import (
     Order,
     OrderDraft,
@@ -95,22 +95,8 @@ class OrderStore:
 
     async def find_by_key(self, key: str, request_hash: str) -> Order | None:
         """The order ``key`` made; ConflictError when it was made from another request."""
-        async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(orders.c.id, orders.c.request_hash).where(
-                        orders.c.idempotency_key == key
-                    )
-                )
-            ).first()
-        if row is None:
-            return None
-        if row.request_hash != request_hash:
-            raise ConflictError(
-                "this idempotencyKey was already used for a different order: "
-                "use a new key for a new order"
-            )
-        return await self.load(row.id)
+        made = await made_under(self.engine, orders, RequestKey(key, request_hash), (), "order")
+        return None if made is None else await self.load(made)
 
     async def load(self, order_id: str) -> Order | None:
         found = await self.load_many([order_id])

@@ -7,12 +7,11 @@ rupiah; times are POSIX seconds (UTC); regions Kemendagri codes; KBLI 2020 codes
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 from enum import StrEnum
 
 from connectors.records import Scale
+from federation.idempotency import RequestKey, fingerprint, keyed
 
 UMKM_SCALES = frozenset({Scale.MIKRO, Scale.KECIL, Scale.MENENGAH})
 SMALL_SCALES = frozenset({Scale.MIKRO, Scale.KECIL})
@@ -79,25 +78,22 @@ class RfqDraft:
     # The same key from the same buyer publishes one RFQ however often it is sent.
     idempotency_key: str | None = None
 
+    def request_key(self) -> RequestKey | None:
+        """The idempotency key with this draft's fingerprint, when a key was sent."""
+        return keyed(self.idempotency_key, self.fingerprint)
+
     def fingerprint(self) -> str:
         """What makes two drafts the same RFQ, for the idempotency check."""
-        body = [
-            self.title,
-            [[i.description, i.kbli, i.quantity, i.unit] for i in self.items],
-            self.delivery_region_code,
-            self.deadline.timestamp(),
-            self.prefer_small,
-            self.description,
-        ]
-        return hashlib.sha256(json.dumps(body).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class RequestKey:
-    """A caller's idempotency key with the fingerprint of the request it came with."""
-
-    key: str
-    request_hash: str
+        return fingerprint(
+            [
+                self.title,
+                [[i.description, i.kbli, i.quantity, i.unit] for i in self.items],
+                self.delivery_region_code,
+                self.deadline.timestamp(),
+                self.prefer_small,
+                self.description,
+            ]
+        )
 
 
 @dataclass(frozen=True)

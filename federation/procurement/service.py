@@ -21,6 +21,7 @@ from connectors.errors import NetworkUnavailable
 from connectors.padi.procurement import PadiBumn, PadiProcurement, procurement_of
 from federation.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from federation.hub import Federation
+from federation.idempotency import RequestKey, check_key
 from federation.loaders import Loaders
 from federation.orders.model import OrderDraft
 from federation.orders.service import OrderService
@@ -35,7 +36,6 @@ from federation.procurement.model import (
     Quote,
     QuoteDraft,
     QuoteStatus,
-    RequestKey,
     Rfq,
     RfqDraft,
     RfqItem,
@@ -80,11 +80,9 @@ class ProcurementService:
         PaDi's own RFQs, on SEJUK and Tangerang through the hub's board."""
         if buyer.kind is not OrgKind.BUMN:
             raise ForbiddenError("only a BUMN publishes RFQs")
-        key: RequestKey | None = None
-        if draft.idempotency_key is not None:
-            if not 1 <= len(draft.idempotency_key) <= 200:
-                raise InputError("`idempotencyKey` must be 1-200 characters: one per RFQ")
-            key = RequestKey(draft.idempotency_key, draft.fingerprint())
+        key = draft.request_key()
+        if key is not None:
+            check_key(key.key, "RFQ")
             existing = await self.store.find_rfq_by_key(buyer.id, key)
             if existing is not None:
                 return existing

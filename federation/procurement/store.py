@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.records import Scale
 from federation.errors import ConflictError
+from federation.idempotency import RequestKey, key_columns, made_under
 from federation.procurement.model import (
     Award,
     AwardStatus,
@@ -21,7 +22,6 @@ from federation.procurement.model import (
     Quote,
     QuoteLine,
     QuoteStatus,
-    RequestKey,
     Rfq,
     RfqItem,
     RfqStatus,
@@ -56,24 +56,10 @@ class ProcurementStore:
         return rfq
 
     async def find_rfq_by_key(self, buyer_id: str, key: RequestKey) -> Rfq | None:
-        """The RFQ ``buyer_id`` published with ``key``; ConflictError when that was
+        """The RFQ ``buyer_id`` published under ``key``; ConflictError when that was
         another request."""
-        c = rfqs.c
-        async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(c.id, c.request_hash).where(
-                        c.buyer_id == buyer_id, c.idempotency_key == key.key
-                    )
-                )
-            ).first()
-        if row is None:
-            return None
-        if row.request_hash != key.request_hash:
-            raise ConflictError(
-                "this idempotencyKey already published a different RFQ: use a new key for a new RFQ"
-            )
-        return (await self.load_rfqs([row.id]))[0]
+        made = await made_under(self.engine, rfqs, key, (rfqs.c.buyer_id == buyer_id,), "RFQ")
+        return None if made is None else (await self.load_rfqs([made]))[0]
 
     async def _insert_rfq(self, rfq: Rfq, key: RequestKey | None) -> None:
         async with self.engine.begin() as conn:
@@ -89,8 +75,7 @@ class ProcurementStore:
                     prefer_small=rfq.prefer_small,
                     status=rfq.status,
                     created_at=rfq.created_at,
-                    idempotency_key=None if key is None else key.key,
-                    request_hash=None if key is None else key.request_hash,
+                    **key_columns(key),
                 )
             )
             await conn.execute(

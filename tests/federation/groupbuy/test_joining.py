@@ -226,7 +226,7 @@ async def test_an_idempotency_key_sent_again_opens_one_group_buy(
     )
     assert (await hub.groupbuys.open(hub.loaders(), theirs)).id not in (first.id, racing[0].id)
     # The same key for a different group buy is refused, and opens nothing.
-    with pytest.raises(ConflictError, match="already opened a different group buy"):
+    with pytest.raises(ConflictError, match="already used for a different group buy"):
         await hub.groupbuys.open(hub.loaders(), replace(request, min_quantity=5))
     with pytest.raises(InputError, match="1-200 characters"):
         await hub.groupbuys.open(hub.loaders(), replace(request, idempotency_key=""))

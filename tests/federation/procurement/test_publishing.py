@@ -51,7 +51,7 @@ async def test_the_same_key_publishes_one_rfq_here_and_at_padi(
     # The key with a different RFQ is refused; a bad key too; nothing is published.
     before = (await row_counts(procurement.store.engine), padi_rfqs(networks))
     changed = dataclasses.replace(draft, title="Keripik untuk acara lain")
-    with pytest.raises(ConflictError, match="already published a different RFQ"):
+    with pytest.raises(ConflictError, match="already used for a different RFQ"):
         await procurement.publish(BUYER, changed)
     with pytest.raises(InputError, match="1-200 characters"):
         await procurement.publish(BUYER, dataclasses.replace(draft, idempotency_key=""))
