@@ -28,10 +28,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import anyio.to_thread
 import httpx
@@ -41,11 +42,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.federation import ADMIN_HEADERS, HOST, PADI_ARGS, RunResult, Summary, machine_line
 from bench.orders import DEFAULT_POSTGRES, postgres_database
 from connectors.base import Connector
-from connectors.records import ProductQuery, ProductRecord
+from connectors.records import (
+    CertificationKind,
+    ProductQuery,
+    ProductRecord,
+    Scale,
+    SupplierQuery,
+)
 from connectors.registry import ConnectorConfig, build_connector
 from federation.hub import Federation, FederationLimits
 from federation.index import CatalogSync, IndexSearch, product_facets, search_products
 from federation.index.rows import product_record
+from federation.index.suppliers import IndexSupplierSearch, search_suppliers
 from federation.index.tables import catalog_products
 from federation.loaders import Loaders
 from federation.orders.database import connect
@@ -54,6 +62,8 @@ from federation.search import search_products as live_search
 from hub.database import upgrade
 from networks.admin_requests import put_request
 from networks.launcher import Launcher, LaunchOptions
+
+Q = TypeVar("Q")
 
 CREDENTIALS: dict[str, dict[str, str]] = {
     "sejuk": {"api_key": "sejuk-dev-key"},
@@ -73,6 +83,16 @@ QUERIES: tuple[ProductQuery, ...] = (
     ProductQuery(text="teh", category="teh", max_price=20_000),
     ProductQuery(category="mie", region_code="36.71"),
 )
+# A procurement team's supplier searches: nationwide by KBLI, by region and scale, by name.
+SUPPLIER_QUERIES: tuple[SupplierQuery, ...] = (
+    SupplierQuery(),
+    SupplierQuery(kbli="10"),
+    SupplierQuery(kbli="10794", region_codes=("35",)),
+    SupplierQuery(region_codes=("32",), scale=Scale.MIKRO),
+    SupplierQuery(certifications=(CertificationKind.HALAL,), verified_only=True),
+    SupplierQuery(text="jaya"),
+)
+NETWORKS = ("sejuk", "tangerang", "padi")  # the federation's order: who owns a NIB
 
 
 @dataclass(frozen=True)
@@ -114,14 +134,15 @@ class Row:
     one_client: Summary | None = None
     many_clients: Summary | None = None
     facets_p50: float = 0.0
+    suppliers_p50: float = 0.0
     notes: list[str] = field(default_factory=list)
 
 
 async def timed_runs(
-    operation: Callable[[ProductQuery], Awaitable[object]], clients: int, requests: int
+    operation: Callable[[Q], Awaitable[object]], mix: Sequence[Q], clients: int, requests: int
 ) -> RunResult:
-    """``requests`` operations over the query mix from ``clients`` closed loops."""
-    queries = itertools.cycle(QUERIES)
+    """``requests`` operations over the query ``mix`` from ``clients`` closed loops."""
+    queries = itertools.cycle(mix)
     remaining = requests
     latencies: list[float] = []
 
@@ -143,10 +164,12 @@ async def measure_search(
     operation: Callable[[ProductQuery], Awaitable[object]], options: IndexOptions
 ) -> tuple[Summary, Summary]:
     """Median figures with one client (latency) and with ``options.clients`` (req/s)."""
-    await timed_runs(operation, 1, len(QUERIES) * 2)  # warm caches and connections
-    single = [await timed_runs(operation, 1, options.requests) for _ in range(options.repeats)]
+    await timed_runs(operation, QUERIES, 1, len(QUERIES) * 2)  # warm caches and connections
+    single = [
+        await timed_runs(operation, QUERIES, 1, options.requests) for _ in range(options.repeats)
+    ]
     many = [
-        await timed_runs(operation, options.clients, options.requests)
+        await timed_runs(operation, QUERIES, options.clients, options.requests)
         for _ in range(options.repeats)
     ]
     return Summary.of(single), Summary.of(many)
@@ -229,9 +252,19 @@ async def measure_database(
         async def facets(query: ProductQuery) -> object:
             return await product_facets(engine, IndexSearch(query))
 
+        async def suppliers(query: SupplierQuery) -> object:
+            return await search_suppliers(engine, IndexSupplierSearch(query), NETWORKS, PAGE)
+
         row.one_client, row.many_clients = await measure_search(search, options)
-        facet_runs = [await timed_runs(facets, 1, len(QUERIES) * 3) for _ in range(options.repeats)]
+        facet_runs = [
+            await timed_runs(facets, QUERIES, 1, len(QUERIES) * 3) for _ in range(options.repeats)
+        ]
         row.facets_p50 = statistics.median(r.percentile(0.5) for r in facet_runs)
+        supplier_runs = [
+            await timed_runs(suppliers, SUPPLIER_QUERIES, 1, len(SUPPLIER_QUERIES) * 20)
+            for _ in range(options.repeats)
+        ]
+        row.suppliers_p50 = statistics.median(r.percentile(0.5) for r in supplier_runs)
         print(f"  {database}: searched", flush=True)
     finally:
         for connector in connectors:
@@ -318,7 +351,7 @@ def print_table(rows: list[Row], options: IndexOptions, wall: float) -> None:
     )
     print(
         f"{'products':>9} {'database':<13} | {'p50':>6} {'p99':>6} {'req/s':>7} "
-        f"| {'facets p50':>10} | {'full load/s':>11} {'incr/s':>7}"
+        f"| {'facets p50':>10} {'suppliers p50':>13} | {'full load/s':>11} {'incr/s':>7}"
     )
     for row in rows:
         one, many = row.one_client, row.many_clients
@@ -329,7 +362,11 @@ def print_table(rows: list[Row], options: IndexOptions, wall: float) -> None:
             if row.full_seconds
             else f"{'-':>11} {'-':>7}"
         )
-        facets = f"{row.facets_p50:>10.1f}" if row.full_seconds else f"{'-':>10}"
+        facets = (
+            f"{row.facets_p50:>10.1f} {row.suppliers_p50:>13.2f}"
+            if row.full_seconds
+            else f"{'-':>10} {'-':>13}"
+        )
         print(
             f"{row.size:>9,} {row.database:<13} | {one.p50:>6.2f} {one.p99:>6.1f} "
             f"{many.rps:>7,.0f} | {facets} | {loads}"
@@ -338,7 +375,9 @@ def print_table(rows: list[Row], options: IndexOptions, wall: float) -> None:
             print(f"    note: {note}")
     print(
         f"search figures: median of {options.repeats} runs of {options.requests} searches "
-        f"(live fan-out: {max(len(QUERIES), options.requests // 5)}); full load and "
+        f"(live fan-out: {max(len(QUERIES), options.requests // 5)}); suppliers: median of "
+        f"{options.repeats} runs of {len(SUPPLIER_QUERIES) * 20} over {len(SUPPLIER_QUERIES)} "
+        f"searches, {PAGE} a page; full load and "
         f"incremental ({options.changes:,} price changes) run once. Target: index p50 < 10 ms "
         "at 1,000,000 products."
     )

@@ -11,7 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Subquery,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.records import SupplierQuery, SupplierRecord
@@ -33,8 +44,9 @@ class IndexSupplierSearch:
         return cursor.fingerprint("index-suppliers", self.query, self.networks)
 
 
-def _conditions(search: IndexSupplierSearch) -> list[ColumnElement[bool]]:
-    s = catalog_suppliers.c
+def _conditions(search: IndexSupplierSearch, table: FromClause) -> list[ColumnElement[bool]]:
+    """The search's filters on ``table`` (``catalog_suppliers`` or an alias of it)."""
+    s = table.c
     q = search.query
     found: list[ColumnElement[bool]] = [s.search_name.like(f"%{w}%") for w in words(q.text or "")]
     if q.region_codes:
@@ -68,17 +80,9 @@ async def search_suppliers(
     start = paging.decode(after, fingerprint) if after else None
     if first < 1 or (search.networks is not None and not search.networks):
         return IndexPage((), after, False)
-    s = catalog_suppliers.c
-    rank = case({code: n for n, code in enumerate(order)}, value=s.network, else_=len(order))
-    owned = (
-        select(
-            catalog_suppliers,
-            func.row_number().over(partition_by=s.nib, order_by=(rank, s.id)).label("owner"),
-        )
-        .where(*_conditions(search))
-        .subquery("owned")
-    )
-    statement = select(owned).where(owned.c.owner == 1)
+    owners = _owners_of_matches if search.query.text else _owners_in_name_order
+    owned = owners(search, order)
+    statement = select(owned)
     if start is not None:
         name_key, _, nib = str(start.key).partition(_SEPARATOR)
         statement = statement.where(tuple_(owned.c.name_key, owned.c.nib) > tuple_(name_key, nib))
@@ -93,6 +97,42 @@ async def search_suppliers(
         for row in found[:first]
     )
     return IndexPage(items, items[-1][1] if items else after, len(found) > first)
+
+
+def _rank(order: Sequence[str], network: ColumnElement[str]) -> ColumnElement[int]:
+    """A network's place in the federation's order (unknown networks last)."""
+    return case({code: n for n, code in enumerate(order)}, value=network, else_=len(order))
+
+
+def _owners_in_name_order(search: IndexSupplierSearch, order: Sequence[str]) -> Subquery:
+    """The owning listings, for a read in name order: a listing owns its NIB when no
+    matching listing of that NIB comes first in (network order, id). Read along the name
+    index, a page stops at its last owner: fast for filters that many listings pass."""
+    s = catalog_suppliers.c
+    other = catalog_suppliers.alias("other")
+    rank, other_rank = _rank(order, s.network), _rank(order, other.c.network)
+    ahead = or_(other_rank < rank, and_(other_rank == rank, other.c.id < s.id))
+    elsewhere = exists(select(1).where(other.c.nib == s.nib, ahead, *_conditions(search, other)))
+    return (
+        select(catalog_suppliers)
+        .where(*_conditions(search, catalog_suppliers), ~elsewhere)
+        .subquery("owned")
+    )
+
+
+def _owners_of_matches(search: IndexSupplierSearch, order: Sequence[str]) -> Subquery:
+    """The owning listings, numbered among the matches: for text, which no index serves
+    (a substring of the name), so every listing is read once and only the few matches
+    sorted, where a walk in name order would test every listing before an empty page."""
+    s = catalog_suppliers.c
+    number = func.row_number().over(partition_by=s.nib, order_by=(_rank(order, s.network), s.id))
+    numbered = (
+        select(catalog_suppliers, number.label("owner"))
+        .where(*_conditions(search, catalog_suppliers))
+        .subquery("numbered")
+    )
+    columns = [numbered.c[c.name] for c in catalog_suppliers.c]
+    return select(*columns).where(numbered.c.owner == 1).subquery("owned")
 
 
 async def listings(
