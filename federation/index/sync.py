@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 from typing import TypeVar
@@ -51,6 +51,7 @@ from federation.index.store import SyncState
 from federation.index.tables import catalog_sync
 
 T = TypeVar("T")
+L = TypeVar("L", SupplierRecord, CooperativeRecord)
 
 _FIRST_ANALYZE = 5_000  # products a full load writes before it refreshes statistics
 
@@ -102,6 +103,14 @@ class SyncConflict(Exception):
 
 class SyncStopped(Exception):
     """``stop()`` was called: the sync ended between two pages, each already written."""
+
+
+@dataclass
+class _Listed:
+    """What one listing read: the ids it had, and how many items were written."""
+
+    ids: set[str] = field(default_factory=set)
+    written: int = 0
 
 
 @dataclass
@@ -289,41 +298,56 @@ class CatalogSync:
     ) -> None:
         """Every supplier and cooperative of the network, page by page; outside a full load
         (whose sweep does it), then those the listing no longer has removed."""
-        suppliers: set[str] = set()
-        cooperatives: set[str] = set()
-        after: str | None = None
-        while True:
-            page: Page[SupplierRecord] = await self._patiently(
-                partial(connector.search_suppliers, SupplierQuery(), after, self.page_size)
-            )
-            async with self.engine.begin() as conn:
-                await store.upsert_suppliers(conn, page.items, state.generation)
-            suppliers.update(s.id for s in page.items)
-            counts.suppliers += len(page.items)
+        code, generation = connector.code, state.generation
+
+        async def write_suppliers(conn: AsyncConnection, items: Sequence[SupplierRecord]) -> None:
+            await store.upsert_suppliers(conn, items, generation)
+
+        async def write_cooperatives(
+            conn: AsyncConnection, items: Sequence[CooperativeRecord]
+        ) -> None:
+            await store.upsert_cooperatives(conn, items, generation)
+
+        def report(stage: SyncStage, done: int) -> None:
             if progress is not None:
-                stage = SyncStage.SUPPLIERS
-                progress(SyncProgress(connector.code, stage, loading, counts.suppliers))
-            if not page.has_more or not page.items:
-                break
-            after = page.positions[-1]
-        after = None
-        while True:
-            coops: Page[CooperativeRecord] = await self._patiently(
-                partial(connector.search_cooperatives, CooperativeQuery(), after, self.page_size)
-            )
-            async with self.engine.begin() as conn:
-                await store.upsert_cooperatives(conn, coops.items, state.generation)
-            cooperatives.update(c.id for c in coops.items)
-            counts.cooperatives += len(coops.items)
-            if progress is not None:
-                stage = SyncStage.COOPERATIVES
-                progress(SyncProgress(connector.code, stage, loading, counts.cooperatives))
-            if not coops.has_more or not coops.items:
-                break
-            after = coops.positions[-1]
+                progress(SyncProgress(code, stage, loading, done))
+
+        suppliers = await self._listing(
+            partial(connector.search_suppliers, SupplierQuery()),
+            write_suppliers,
+            lambda n: report(SyncStage.SUPPLIERS, counts.suppliers + n),
+        )
+        counts.suppliers += suppliers.written
+        cooperatives = await self._listing(
+            partial(connector.search_cooperatives, CooperativeQuery()),
+            write_cooperatives,
+            lambda n: report(SyncStage.COOPERATIVES, counts.cooperatives + n),
+        )
+        counts.cooperatives += cooperatives.written
         if not loading:
             async with self.engine.begin() as conn:
-                await store.remove_unlisted(conn, connector.code, suppliers, cooperatives)
+                await store.remove_unlisted(conn, code, suppliers.ids, cooperatives.ids)
+
+    async def _listing(
+        self,
+        fetch: Callable[[str | None, int], Awaitable[Page[L]]],
+        write: Callable[[AsyncConnection, Sequence[L]], Awaitable[None]],
+        report: Callable[[int], None],
+    ) -> _Listed:
+        """A whole listing read page by page, each page written as it comes; ``report``
+        hears how many were written so far."""
+        listed = _Listed()
+        after: str | None = None
+        while True:
+            page = await self._patiently(partial(fetch, after, self.page_size))
+            async with self.engine.begin() as conn:
+                await write(conn, page.items)
+            listed.ids.update(item.id for item in page.items)
+            listed.written += len(page.items)
+            report(listed.written)
+            if not page.has_more or not page.items:
+                return listed
+            after = page.positions[-1]
 
     async def _refresh_suppliers(
         self, connector: Connector, state: SyncState, ids: list[str], counts: _Counts
