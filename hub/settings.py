@@ -23,6 +23,14 @@ TOML key                        environment variable                 default
 ``default_list_size``           ``HUB_DEFAULT_LIST_SIZE``            ``10`` (lists without ``first``)
 ``max_aliases``                 ``HUB_MAX_ALIASES``                  ``20``
 ``max_root_fields``             ``HUB_MAX_ROOT_FIELDS``              ``10``
+``max_tokens``                  ``HUB_MAX_TOKENS``                   ``1000`` tokens in a document
+``max_directives``              ``HUB_MAX_DIRECTIVES``               ``50`` directives in a document
+``max_fields``                  ``HUB_MAX_FIELDS``                   ``250`` fields in a document
+``max_in_flight``               ``HUB_MAX_IN_FLIGHT``                ``64`` operations at once (0: no cap)
+``header_timeout``              ``HUB_HEADER_TIMEOUT``               ``5`` s to send a request's headers
+``body_timeout``                ``HUB_BODY_TIMEOUT``                 ``5`` s to send a request's body
+``cache_bytes``                 ``HUB_CACHE_BYTES``                  ``16777216``: each cache's size
+``persisted_query_max_bytes``   ``HUB_PERSISTED_QUERY_MAX_BYTES``    ``32768`` (larger: not registered)
 ``max_batch_size``              ``HUB_MAX_BATCH_SIZE``               ``10`` operations (0: no batches)
 ``rate_limit``                  ``HUB_RATE_LIMIT``                   ``10`` per second per client (0: off)
 ``rate_limit_burst``            ``HUB_RATE_LIMIT_BURST``             ``50``
@@ -31,12 +39,15 @@ TOML key                        environment variable                 default
 ``persisted_queries``           ``HUB_PERSISTED_QUERIES``            ``true`` (automatic persisted queries)
 ``persisted_queries_max``       ``HUB_PERSISTED_QUERIES_MAX``        ``1000`` kept in memory
 ``safelist``                    ``HUB_SAFELIST``                     none; a path turns safelist mode on
-``auth_required``               ``HUB_AUTH_REQUIRED``                on in production only
+``auth_required``               ``HUB_AUTH_REQUIRED``                ``true``; only ``hub demo`` runs open
 ``auth_issuer``                 ``HUB_AUTH_ISSUER``                  ``http://<host>:<port>``
 ``auth_audience``               ``HUB_AUTH_AUDIENCE``                ``koperasi-hub``
 ``auth_token_ttl``              ``HUB_AUTH_TOKEN_TTL``               ``900`` s (access token lifetime)
 ``auth_keys_dir``               ``HUB_AUTH_KEYS_DIR``                ``var/keys`` (first key made at start)
 ``auth_client_cache``           ``HUB_AUTH_CLIENT_CACHE``            ``5.0`` s a revocation may take to bite
+``auth_failure_rate``           ``HUB_AUTH_FAILURE_RATE``            ``0.1`` failures a second forgiven
+``auth_failure_burst``          ``HUB_AUTH_FAILURE_BURST``           ``10`` failures before 429
+``auth_hash_concurrency``       ``HUB_AUTH_HASH_CONCURRENCY``        ``2`` secret checks at once
 ``auth_external_issuer``        ``HUB_AUTH_EXTERNAL_ISSUER``         none: only the hub's own tokens
 ``auth_external_jwks_url`     ` ``HUB_AUTH_EXTERNAL_JWKS_URL``       none (set with the issuer)
 ``auth_external_audience`     ` ``HUB_AUTH_EXTERNAL_AUDIENCE``       ``auth_audience``
@@ -136,7 +147,18 @@ class Settings:
     default_list_size: int = 10
     max_aliases: int = 20
     max_root_fields: int = 10
+    # Bounds on the document itself, checked while it is parsed (hub.documents).
+    max_tokens: int = 1000
+    max_directives: int = 50
+    max_fields: int = 250
     max_batch_size: int = 10
+    # Load shedding: operations running at once in this process, past which 503 OVERLOADED.
+    max_in_flight: int = 64
+    header_timeout: float = 5.0
+    body_timeout: float = 5.0
+    # Each in-memory cache (documents, validation, persisted queries) holds at most this.
+    cache_bytes: int = 16 * 1024 * 1024
+    persisted_query_max_bytes: int = 32_768
     rate_limit: float = 10.0
     rate_limit_burst: int = 50
     redis_url: str | None = None
@@ -145,13 +167,17 @@ class Settings:
     persisted_queries_max: int = 1000
     # A JSON map of sha256 -> query, or a folder of .graphql files: only these run.
     safelist: str | None = None
-    # Partner apps (hub.auth): None asks for a token on /graphql in production only.
+    # Partner apps (hub.auth): a token is required unless this is set to False (hub demo).
     auth_required: bool | None = None
     auth_issuer: str | None = None
     auth_audience: str = "koperasi-hub"
     auth_token_ttl: int = 900
     auth_keys_dir: str = "var/keys"
     auth_client_cache: float = 5.0
+    # Failed tokens and client secrets, per remote address and per client id: a bucket.
+    auth_failure_rate: float = 0.1
+    auth_failure_burst: int = 10
+    auth_hash_concurrency: int = 2
     auth_external_issuer: str | None = None
     auth_external_jwks_url: str | None = None
     auth_external_audience: str | None = None
@@ -220,10 +246,13 @@ class Settings:
 _SCALARS = ("database_url", "host", "port", "environment", "graphiql", "introspection", "deadline",
             "network_timeout", "max_page_size", "max_body_bytes",
             "migrate_on_start", "max_depth", "max_cost", "default_list_size", "max_aliases",
-            "max_root_fields", "max_batch_size", "rate_limit", "rate_limit_burst", "redis_url",
+            "max_root_fields", "max_tokens", "max_directives", "max_fields", "max_batch_size",
+            "max_in_flight", "header_timeout", "body_timeout", "cache_bytes",
+            "persisted_query_max_bytes", "rate_limit", "rate_limit_burst", "redis_url",
             "redis_prefix", "persisted_queries", "persisted_queries_max",
             "safelist", "auth_required", "auth_issuer", "auth_audience", "auth_token_ttl",
-            "auth_keys_dir", "auth_client_cache", "auth_external_issuer",
+            "auth_keys_dir", "auth_client_cache", "auth_failure_rate", "auth_failure_burst",
+            "auth_hash_concurrency", "auth_external_issuer",
             "auth_external_jwks_url", "auth_external_audience", "index",
             "index_sync_interval", "index_stale_after",
             "index_directory_interval")  # fmt: skip
@@ -303,7 +332,15 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "default_list_size": (int, "an integer"),
     "max_aliases": (int, "an integer"),
     "max_root_fields": (int, "an integer"),
+    "max_tokens": (int, "an integer"),
+    "max_directives": (int, "an integer"),
+    "max_fields": (int, "an integer"),
     "max_batch_size": (int, "an integer (0: no batches)"),
+    "max_in_flight": (int, "an integer (0: no cap)"),
+    "header_timeout": (float, "a number of seconds"),
+    "body_timeout": (float, "a number of seconds"),
+    "cache_bytes": (int, "an integer number of bytes"),
+    "persisted_query_max_bytes": (int, "an integer number of bytes"),
     "rate_limit": (float, "a number of requests per second (0: off)"),
     "rate_limit_burst": (int, "an integer"),
     "redis_url": (_optional, "a redis:// URL"),
@@ -317,6 +354,9 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "auth_token_ttl": (int, "an integer number of seconds"),
     "auth_keys_dir": (str, "a folder path"),
     "auth_client_cache": (float, "a number of seconds (0: no cache)"),
+    "auth_failure_rate": (float, "a number of failures per second"),
+    "auth_failure_burst": (int, "an integer"),
+    "auth_hash_concurrency": (int, "an integer"),
     "auth_external_issuer": (_optional, "an issuer URL"),
     "auth_external_jwks_url": (_optional, "an http(s) URL"),
     "auth_external_audience": (_optional, "an audience name"),
@@ -408,7 +448,8 @@ def _check(settings: Settings) -> None:
         )
     if not 0 <= settings.port <= 65535:
         raise SettingsError(f"port {settings.port}: expected 0-65535")
-    positive = ("deadline", "network_timeout", "max_page_size", "max_body_bytes")
+    positive = ("deadline", "network_timeout", "max_page_size", "max_body_bytes",
+                "header_timeout", "body_timeout", "auth_failure_rate")  # fmt: skip
     for name in (*positive, "index_sync_interval", "stale_after", "index_directory_interval"):
         value = getattr(settings, name)
         if not (math.isfinite(value) and value > 0):
@@ -434,9 +475,13 @@ def _check(settings: Settings) -> None:
 
 def _check_limits(settings: Settings) -> None:
     for name in ("max_depth", "max_cost", "default_list_size", "max_aliases",
-                 "max_root_fields", "persisted_queries_max"):  # fmt: skip
+                 "max_root_fields", "persisted_queries_max", "max_tokens", "max_directives",
+                 "max_fields", "cache_bytes", "persisted_query_max_bytes",
+                 "auth_failure_burst", "auth_hash_concurrency"):  # fmt: skip
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name} {getattr(settings, name)}: must be at least 1")
+    if settings.max_in_flight < 0:
+        raise SettingsError(f"max_in_flight {settings.max_in_flight}: must be 0 or more")
     if settings.max_batch_size < 0:
         raise SettingsError(f"max_batch_size {settings.max_batch_size}: must be 0 or more")
     rate = settings.rate_limit
