@@ -1,17 +1,18 @@
 """The hub's ASGI application: ``create_app(settings)``.
 
 The lifespan builds one connector per configured network and the ``Federation`` over
-them, and closes them on shutdown, and the auth service (``hub.auth``: signing keys, OAuth
-clients, token validation). The /graphql endpoint is guarded by the query limits,
-the rate limiter and persisted queries, sharing state through Redis when
-``settings.redis_url`` is set. Routes: ``/graphql`` (``hub.http``), ``/healthz`` and
+them, and closes them on shutdown, the auth service (``hub.auth``: signing keys, OAuth
+clients, token validation) and the request pipeline every GraphQL operation passes
+(``hub.pipeline``), sharing rate limits and persisted queries through Redis when
+``settings.redis_url`` is set. Routes: ``/graphql`` over HTTP (``hub.http``) and
+WebSocket (``hub.websocket``), both only framing the pipeline's work, ``/healthz`` and
 ``/readyz`` (``hub.health``), ``/oauth/token``, ``/.well-known/jwks.json`` and
 ``/.well-known/oauth-authorization-server`` (``hub.auth.endpoints``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import httpx
 import strawberry
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
+from strawberry.extensions import SchemaExtension
 
 from connectors.base import Connector
 from connectors.registry import build_connector
@@ -41,22 +43,30 @@ from hub.auth import endpoints as auth_endpoints
 from hub.auth.service import AuthService
 from hub.dashboard import page as dashboard
 from hub.database import upgrade
+from hub.documents import DocumentBounds, Documents
 from hub.health import healthz, readyz
 from hub.http import GraphQLEndpoint
-from hub.limits import QueryLimiter, QueryLimits
+from hub.limits import QueryLimits
 from hub.persisted import PersistedQueries, load_safelist
+from hub.pipeline import Pipeline
 from hub.ratelimit import RateLimiter
 from hub.settings import Settings
 from hub.shared import SharedRedis
-from hub.websocket import SubscriptionEndpoint
+from hub.websocket import WebSocketEndpoint
 from resolvers.context import Services
+
+# What a test gives ``create_app`` instead of the public schema: a builder that must run
+# the hub's extensions (the audit log, bounded parsing and the query limits).
+SchemaBuilder = Callable[
+    [Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]]], strawberry.Schema
+]
 
 
 def create_app(
     settings: Settings,
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
-    schema: strawberry.Schema | None = None,
+    schema: SchemaBuilder | None = None,
     auth_transport: httpx.AsyncBaseTransport | None = None,
     sync_progress: ProgressCallback | None = None,
 ) -> Starlette:
@@ -64,39 +74,40 @@ def create_app(
     (``hub serve`` and ``hub demo`` pass terminal progress bars).
 
     For tests: ``transports`` (network code to httpx transport) reroutes a network's
-    calls, ``schema`` replaces the public schema, ``auth_transport`` carries the external
-    token issuer's JWKS requests.
+    calls, ``schema`` builds a schema to serve instead of the public one (given the hub's
+    extensions, which it must run), ``auth_transport`` carries the external token
+    issuer's JWKS requests.
     """
     transports = transports or {}
+    documents = Documents(
+        bounds=document_bounds(settings),
+        limits=query_limits(settings),
+        introspection=settings.introspection_enabled,
+        cache_bytes=settings.cache_bytes,
+    )
+    extensions = [AuditMutations, documents.extension()]
     if schema is None:
         from schema import build_schema  # the public graph; tests may serve their own
 
-        schema = build_schema(
-            introspection=settings.introspection_enabled, extensions=[AuditMutations]
-        )
+        served = build_schema(introspection=settings.introspection_enabled, extensions=extensions)
+    else:
+        served = schema(extensions)
     redis = (
         SharedRedis(settings.redis_url, settings.redis_prefix)
         if settings.redis_url is not None
         else None
     )
-    endpoint = GraphQLEndpoint(
-        schema,
-        max_body_bytes=settings.max_body_bytes,
-        graphiql=settings.graphiql_enabled,
-        max_batch_size=settings.max_batch_size,
-        limiter=QueryLimiter(schema._schema, query_limits(settings)),
-        rate_limiter=(
-            RateLimiter(settings.rate_limit, settings.rate_limit_burst, redis=redis)
-            if settings.rate_limit > 0
-            else None
-        ),
-        persisted=PersistedQueries(
-            automatic=settings.persisted_queries,
-            safelist=load_safelist(Path(settings.safelist)) if settings.safelist else None,
-            max_entries=settings.persisted_queries_max,
-            redis=redis,
-        ),
-        auth_required=settings.auth_required_enabled,
+    persisted = PersistedQueries(
+        automatic=settings.persisted_queries,
+        safelist=load_safelist(Path(settings.safelist)) if settings.safelist else None,
+        max_entries=settings.persisted_queries_max,
+        max_bytes=settings.cache_bytes,
+        redis=redis,
+    )
+    rate_limiter = (
+        RateLimiter(settings.rate_limit, settings.rate_limit_burst, redis=redis)
+        if settings.rate_limit > 0
+        else None
     )
 
     @asynccontextmanager
@@ -127,12 +138,23 @@ def create_app(
             else None
         )
         auth: AuthService | None = None
+        services = Services(orders, group_buys, procurement, index)
         app.state.federation = federation
-        app.state.services = Services(orders, group_buys, procurement, index)
+        app.state.services = services
         app.state.audit = AuditLog(engine)
         try:
             auth = await AuthService.start(settings, engine, transport=auth_transport)
             app.state.auth = auth
+            app.state.pipeline = Pipeline(
+                served,
+                auth=auth,
+                federation=federation,
+                services=services,
+                persisted=persisted,
+                rate_limiter=rate_limiter,
+                auth_required=settings.auth_required_enabled,
+                max_in_flight=settings.max_in_flight,
+            )
             async with (
                 running_orders(orders.worker),
                 running_closer(group_buys.worker),
@@ -149,10 +171,17 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", endpoint),
+            Route(
+                "/graphql",
+                GraphQLEndpoint(
+                    max_body_bytes=settings.max_body_bytes,
+                    graphiql=settings.graphiql_enabled,
+                    max_batch_size=settings.max_batch_size,
+                ),
+            ),
             WebSocketRoute(
                 "/graphql",
-                SubscriptionEndpoint(schema, auth_required=settings.auth_required_enabled),
+                WebSocketEndpoint(recheck_seconds=max(0.5, settings.auth_client_cache)),
             ),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
@@ -169,6 +198,16 @@ def _kept_fresh(
     index: CatalogIndex | None, interval: float, progress: ProgressCallback | None
 ) -> AbstractAsyncContextManager[None]:
     return index.kept_fresh(interval, progress) if index is not None else nullcontext()
+
+
+def document_bounds(settings: Settings) -> DocumentBounds:
+    """The bounds on documents ``settings`` configure."""
+    return DocumentBounds(
+        max_chars=settings.max_query_chars,
+        max_tokens=settings.max_tokens,
+        max_fields=settings.max_fields,
+        max_directives=settings.max_directives,
+    )
 
 
 def query_limits(settings: Settings) -> QueryLimits:

@@ -18,18 +18,18 @@ over a query limit, persisted query refused  400                 200
 batch over ``max_batch_size``                400                 400
 token invalid, or missing when required     401                 401
 client over its rate limit                  429, Retry-After    429, Retry-After
+more operations in flight than allowed      503, Retry-After    503, Retry-After
 unexpected failure in the hub               500, no internals   500, no internals
 ==========================================  ==================  ====================
 
 A request error (execution never began) is answered without a ``data`` entry; every
 error body has the GraphQL shape ``{"errors": [{"message", "extensions": {"code"}}]}``.
 
-Before any operation runs, in this order: authentication (``hub.auth``: a bearer token,
-when sent, must be valid, else 401 ``UNAUTHENTICATED`` with ``WWW-Authenticate``; with
-``auth_required`` a request without one is refused the same way), the client's rate limit
-(``hub.ratelimit``; one token per operation), the persisted query (``hub.persisted``), the
-query limits (``hub.limits``). Refusals carry their own ``extensions.code``, set by the exception that
-refuses (``HttpError.code`` or ``Refused.code``) and turned into a body here only.
+This module only frames: every operation passes ``hub.pipeline`` (authentication, load
+shedding, rate limit, persisted queries, bounded parsing, validation with the limits,
+execution), exactly as WebSocket operations do. A ``Refusal`` is answered with the status
+``hub.refusal.status_of`` gives its code (401 with ``WWW-Authenticate``, 429 and 503 with
+``Retry-After``), or as a GraphQL request error; a batch holds each operation's answer.
 
 A POST body that is a JSON array is a batch: its operations run concurrently, each as if
 sent alone, and the answer is a JSON array of their results, in order, with status 200.
@@ -39,34 +39,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from typing import Any
 
 import orjson
-from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from strawberry import Schema
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from hub.auth.principal import AuthError, Principal
-from hub.limits import QueryLimiter
 from hub.media import GRAPHQL_RESPONSE_JSON, JSON, choose_response_type, prefers_html
-from hub.persisted import PersistedQueries
-from hub.ratelimit import RateLimiter
-from hub.requests import GraphQLParams, HttpError, Refused, read_get, read_post
-from resolvers.context import Context
+from hub.pipeline import Caller, Pipeline, payload, remote_address
+from hub.refusal import UNAUTHENTICATED, Refusal, status_of
+from hub.requests import GraphQLParams, HttpError, read_get, read_post
 
 logger = logging.getLogger("hub.http")
 
 GET_OPERATIONS = frozenset({OperationType.QUERY})
 POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
-UNAUTHENTICATED = "UNAUTHENTICATED"
 
 
 def error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
@@ -75,11 +67,11 @@ def error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
 
 
 def json_response(
-    payload: Any, *, status: int = 200, media: str = JSON, headers: dict[str, str] | None = None
+    content: Any, *, status: int = 200, media: str = JSON, headers: dict[str, str] | None = None
 ) -> Response:
-    """``payload`` encoded with orjson as ``media`` in UTF-8."""
+    """``content`` encoded with orjson as ``media`` in UTF-8."""
     return Response(
-        orjson.dumps(payload),
+        orjson.dumps(content),
         status_code=status,
         media_type=f"{media}; charset=utf-8",
         headers=headers,
@@ -87,28 +79,12 @@ def json_response(
 
 
 class GraphQLEndpoint:
-    """The ASGI app at /graphql: executes GraphQL requests against ``schema``."""
+    """The ASGI app at /graphql: frames GraphQL-over-HTTP around ``app.state.pipeline``."""
 
-    def __init__(
-        self,
-        schema: Schema,
-        *,
-        max_body_bytes: int,
-        graphiql: bool,
-        max_batch_size: int = 0,
-        limiter: QueryLimiter | None = None,
-        rate_limiter: RateLimiter | None = None,
-        persisted: PersistedQueries | None = None,
-        auth_required: bool = False,
-    ) -> None:
-        self.schema = schema
-        self.auth_required = auth_required
+    def __init__(self, *, max_body_bytes: int, graphiql: bool, max_batch_size: int = 0) -> None:
         self.max_body_bytes = max_body_bytes
         self.graphiql = graphiql
         self.max_batch_size = max_batch_size
-        self.limiter = limiter
-        self.rate_limiter = rate_limiter
-        self.persisted = persisted if persisted is not None else PersistedQueries()
         self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -138,6 +114,8 @@ class GraphQLEndpoint:
                 media=media,
                 headers=error.headers,
             )
+        except Refusal as refusal:
+            return _refusal_response(refusal, media, request)
         except Exception:
             logger.exception("unexpected failure answering a GraphQL request")
             return json_response(
@@ -155,98 +133,51 @@ class GraphQLEndpoint:
             allowed = POST_OPERATIONS
         else:
             raise HttpError(405, "Use GET or POST.", {"Allow": "GET, POST"})
-        batch = body if isinstance(body, list) else [body]
-        request.state.principal = await self._authenticate(request)
-        if self.rate_limiter is not None:
-            await self.rate_limiter.admit(request, len(batch))
-        if not isinstance(body, list):
-            payload, executed = await self._answer(request, body, allowed)
-            status = 200 if executed or media == JSON else 400
-            return json_response(payload, status=status, media=media)
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._answer_in_batch(request, p, allowed)) for p in body]
-        return json_response([task.result() for task in tasks], media=media)
-
-    async def _authenticate(self, request: Request) -> Principal | None:
-        """The request's principal; None without a token unless one is required."""
-        header = request.headers.get("authorization")
-        if header is None:
-            if self.auth_required:
-                raise HttpError(
-                    401,
-                    "Authentication required: send Authorization: Bearer <access token> "
-                    "(get one from POST /oauth/token).",
-                    {"WWW-Authenticate": "Bearer"},
-                    code=UNAUTHENTICATED,
-                )
-            return None
-        try:
-            principal: Principal = await request.app.state.auth.validator.authenticate(header)
-        except AuthError as error:
-            description = error.message.replace('"', "'")
-            raise HttpError(
-                401,
-                f"Invalid access token: {error.message}.",
-                {
-                    "WWW-Authenticate": (
-                        f'Bearer error="invalid_token", error_description="{description}"'
-                    )
-                },
-                code=UNAUTHENTICATED,
-            ) from None
-        return principal
+        pipeline: Pipeline = request.app.state.pipeline
+        async with pipeline.slot():
+            caller = await pipeline.authenticate(
+                request.headers.get("authorization"), remote_address(request)
+            )
+            batch = body if isinstance(body, list) else [body]
+            await pipeline.admit(caller, len(batch))
+            if not isinstance(body, list):
+                answer, executed = await self._answer(pipeline, caller, request, body, allowed)
+                status = 200 if executed or media == JSON else 400
+                return json_response(answer, status=status, media=media)
+            async with asyncio.TaskGroup() as group:
+                tasks = [
+                    group.create_task(self._answer_in_batch(pipeline, caller, request, p, allowed))
+                    for p in body
+                ]
+            return json_response([task.result() for task in tasks], media=media)
 
     async def _answer_in_batch(
-        self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
+        self,
+        pipeline: Pipeline,
+        caller: Caller,
+        request: Request,
+        params: GraphQLParams,
+        allowed: frozenset[OperationType],
     ) -> dict[str, Any]:
         try:
-            payload, _ = await self._answer(request, params, allowed)
+            answer, _ = await self._answer(pipeline, caller, request, params, allowed)
         except HttpError as error:
             return error_body(error.message, error.code)
-        return payload
+        return answer
 
     async def _answer(
-        self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
+        self,
+        pipeline: Pipeline,
+        caller: Caller,
+        request: Request,
+        params: GraphQLParams,
+        allowed: frozenset[OperationType],
     ) -> tuple[dict[str, Any], bool]:
         """One operation's response body, and whether its execution began."""
         try:
-            query = await self.persisted.resolve(params)
-            if self.limiter is not None:
-                self.limiter.check(query, params.operation_name, params.variables)
-        except Refused as refusal:
-            result = _request_error_result(refusal.message, refusal.code)
-        else:
-            result = await self._execute(request, replace(params, query=query), allowed)
-        executed = result.data is not None or any(e.path for e in result.errors or ())
-        if executed:
-            await self.persisted.remember(params)
-        payload: dict[str, Any] = {}
-        if executed:
-            payload["data"] = result.data
-        if result.errors:
-            payload["errors"] = [error.formatted for error in result.errors]
-        if result.extensions:
-            payload["extensions"] = result.extensions
-        return payload, executed
-
-    async def _execute(
-        self, request: Request, params: GraphQLParams, allowed: frozenset[OperationType]
-    ) -> ExecutionResult:
-        state = request.app.state
-        context = Context(
-            state.federation,
-            request,
-            services=state.services,
-            principal=getattr(request.state, "principal", None),
-        )
-        try:
-            return await self.schema.execute(
-                params.query,
-                variable_values=params.variables,
-                operation_name=params.operation_name,
-                context_value=context,
-                allowed_operation_types=allowed,
-            )
+            result = await pipeline.execute(caller, params, request, allowed)
+        except Refusal as refusal:
+            return error_body(refusal.message, refusal.code), False
         except InvalidOperationTypeError as error:
             if request.method == "GET" and error.operation_type is OperationType.MUTATION:
                 raise HttpError(
@@ -254,11 +185,11 @@ class GraphQLEndpoint:
                 ) from None
             if request.method == "GET":
                 raise HttpError(405, "GET runs queries only.", {"Allow": "POST"}) from None
-            return _request_error_result(
+            return error_body(
                 "Subscriptions are not served over HTTP: use the WebSocket endpoint."
-            )
+            ), False
         except MissingQueryError:
-            return _request_error_result("The query is empty: send a GraphQL document.")
+            return error_body("The query is empty: send a GraphQL document."), False
         except CannotGetOperationTypeError as error:
             name = error.operation_name
             message = (
@@ -266,9 +197,20 @@ class GraphQLEndpoint:
                 if name
                 else "No operation to run: the document defines none."
             )
-            return _request_error_result(message)
+            return error_body(message), False
+        answer = payload(result)
+        return answer, "data" in answer
 
 
-def _request_error_result(message: str, code: str = "BAD_REQUEST") -> ExecutionResult:
-    """A GraphQL request error: the operation was refused before execution began."""
-    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+def _refusal_response(refusal: Refusal, media: str, request: Request) -> Response:
+    """A refusal of the whole request: its own status, or a GraphQL request error."""
+    headers: dict[str, str] = {}
+    if refusal.retry_after is not None:
+        headers["Retry-After"] = str(refusal.retry_after)
+    if refusal.code == UNAUTHENTICATED:
+        sent = request.headers.get("authorization") is not None
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent else "Bearer"
+    status = status_of(refusal.code) or (200 if media == JSON else 400)
+    return json_response(
+        error_body(refusal.message, refusal.code), status=status, media=media, headers=headers
+    )

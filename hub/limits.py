@@ -1,38 +1,41 @@
-"""Query limits: depth, cost, aliases and root fields, checked on the parsed document.
+"""Query limits as graphql-core validation rules: depth, cost, aliases, root fields, overlap.
 
-``QueryLimiter.check`` runs before execution, so a query over a limit never reaches a
-network. It walks each operation once (iteratively, with a work budget, so fragment
-cycles and fragment "bombs" cannot make the walk itself expensive) and refuses with the
-first limit crossed:
+``hub.documents`` runs them on every operation before it executes, whatever carried it,
+so a query over a limit never reaches a resolver or a network:
 
 ====================  ========================================================
 code                  limit
 ====================  ========================================================
 QUERY_TOO_DEEP        fields on the longest path, leaves included: ``{ a { b } }`` is 2
-QUERY_TOO_COMPLEX     cost: how many times fields resolve, at most (below)
+QUERY_TOO_COMPLEX     cost: how many times fields resolve, at most (below); or a
+                      document whose fields overlap so much that checking they can be
+                      merged would itself be expensive (``OverlapBudget``)
 TOO_MANY_ALIASES      aliased fields in the operation, fragments expanded
 TOO_MANY_ROOT_FIELDS  fields in the operation's root selection set
 ====================  ========================================================
 
 Cost: every field costs the number of times it may resolve. A field with a ``first``
-argument (given, from a variable, or the schema's default) returns pages of that size:
-its list-typed children resolve that many times each. Any other list counts
-``default_list_size`` items. ``first: 0`` counts as 1. Introspection (fields named
-``__*`` and everything below them) is answered from memory and never reaches a network:
-each of its fields counts once, and ``ofType`` chains add no depth, so GraphiQL's
-introspection query passes while nested introspection stays bounded by the depth limit.
+argument returns pages of that size: its list-typed children resolve that many times
+each. The size is what execution will read: the literal, or the variable's *coerced*
+value (``100.0`` sent for an ``Int`` is 100), or the argument's default. Any other list
+counts ``default_list_size`` items. ``first: 0`` counts as 1. Introspection (fields named
+``__*`` and everything below them) is answered from memory: each of its fields counts
+once, and ``ofType`` chains add no depth, so GraphiQL's introspection query passes while
+nested introspection stays bounded by the depth limit.
 
-A document that does not parse is left to GraphQL, which reports the syntax error.
+The walk is iterative with a work budget, so fragment cycles and fragment "bombs" cannot
+make the walk itself expensive.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -49,13 +52,13 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     Undefined,
+    ValidationContext,
     VariableNode,
     get_named_type,
     get_nullable_type,
-    parse,
 )
-
-from hub.requests import Refused
+from graphql.language import VisitorAction
+from graphql.language.visitor import BREAK
 
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
@@ -64,8 +67,9 @@ TOO_MANY_ROOT_FIELDS = "TOO_MANY_ROOT_FIELDS"
 
 # Selections the walk may visit per unit of max_cost (fragment spreads cost nothing).
 VISITS_PER_COST = 4
-# Longer documents are parsed and measured every time: the caches stay small.
-CACHED_CHARS = 16_384
+# Pairs of same-named fields the spec's OverlappingFieldsCanBeMerged may compare: each
+# costs microseconds, and their number grows with the square of repeated selections.
+MAX_OVERLAP_PAIRS = 2000
 
 
 @dataclass(frozen=True)
@@ -79,20 +83,111 @@ class QueryLimits:
     max_root_fields: int = 10
 
 
-def _parse(query: str) -> DocumentNode | None:
-    if len(query) <= CACHED_CHARS:
-        return _cached_parse(query)
-    return _parse_now(query)
+class LimitExceeded(Exception):
+    """The first limit an operation crosses: its code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
-def _parse_now(query: str) -> DocumentNode | None:
-    try:
-        return parse(query)
-    except GraphQLError:
+def limits_rule(
+    limits: QueryLimits, variables: Mapping[str, Any], operation_name: str | None
+) -> type[ASTValidationRule]:
+    """A validation rule checking the operation to run against ``limits``, reading list
+    sizes from the operation's coerced ``variables``."""
+
+    class QueryLimitsRule(ASTValidationRule):
+        def enter_operation_definition(
+            self, node: OperationDefinitionNode, *_args: object
+        ) -> VisitorAction:
+            name = node.name.value if node.name else None
+            if operation_name is not None and name != operation_name:
+                return None
+            context = self.context
+            assert isinstance(context, ValidationContext)
+            fragments = {
+                d.name.value: d
+                for d in context.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            try:
+                _Walk(context.schema, limits, fragments, node, variables).run()
+            except LimitExceeded as exceeded:
+                self.report_error(
+                    GraphQLError(exceeded.message, node, extensions={"code": exceeded.code})
+                )
+                return BREAK
+            return None
+
+    return QueryLimitsRule
+
+
+class OverlapBudget(ASTValidationRule):
+    """Refuses documents whose repeated selections would make merging them expensive.
+
+    The spec's OverlappingFieldsCanBeMerged compares every pair of fields that share a
+    response name in a selection set, fragments' fields included: 500 copies of
+    ``networks { code }`` are 125,000 comparisons (close to a second). This counts those
+    pairs first, in one pass, and refuses past ``MAX_OVERLAP_PAIRS``.
+    """
+
+    def enter_document(self, node: DocumentNode, *_args: object) -> VisitorAction:
+        fragments = {
+            d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        names: dict[str, Counter[str]] = {}
+
+        def fragment_names(name: str, seen: frozenset[str]) -> Counter[str]:
+            if name in names:
+                return names[name]
+            fragment = fragments.get(name)
+            if fragment is None or name in seen:
+                return Counter()
+            found = response_names(fragment.selection_set, seen | {name})
+            names[name] = found
+            return found
+
+        def response_names(selections: SelectionSetNode, seen: frozenset[str]) -> Counter[str]:
+            found: Counter[str] = Counter()
+            for selection in selections.selections:
+                if isinstance(selection, FieldNode):
+                    found[(selection.alias or selection.name).value] += 1
+                elif isinstance(selection, InlineFragmentNode):
+                    found.update(response_names(selection.selection_set, seen))
+                elif isinstance(selection, FragmentSpreadNode):
+                    found.update(fragment_names(selection.name.value, seen))
+            return found
+
+        pairs = 0
+        stack = [d.selection_set for d in node.definitions if hasattr(d, "selection_set")]
+        while stack:
+            selections = stack.pop()
+            counts = response_names(selections, frozenset())
+            pairs += sum(n * (n - 1) // 2 for n in counts.values())
+            if pairs > MAX_OVERLAP_PAIRS:
+                self.report_error(
+                    GraphQLError(
+                        "The document selects the same fields too many times: "
+                        "select each field once.",
+                        extensions={"code": QUERY_TOO_COMPLEX},
+                    )
+                )
+                return BREAK
+            stack.extend(_nested_selection_sets(selections))
         return None
 
 
-_cached_parse = lru_cache(maxsize=512)(_parse_now)
+def _nested_selection_sets(selections: SelectionSetNode) -> list[SelectionSetNode]:
+    nested = []
+    for selection in selections.selections:
+        if (
+            isinstance(selection, FieldNode | InlineFragmentNode)
+            and selection.selection_set is not None
+        ):
+            nested.append(selection.selection_set)
+    return nested
 
 
 @dataclass(frozen=True)
@@ -104,47 +199,6 @@ class _Frame:
     page: int | None
     fragments: frozenset[str]
     introspection: bool
-
-
-class QueryLimiter:
-    """Checks documents against ``limits`` for one schema."""
-
-    def __init__(self, schema: GraphQLSchema, limits: QueryLimits) -> None:
-        self.schema = schema
-        self.limits = limits
-        self._outcome = lru_cache(maxsize=1024)(self._measure)
-
-    def check(
-        self, query: str, operation_name: str | None, variables: Mapping[str, Any] | None
-    ) -> None:
-        """Raise ``Refused`` with the code of the first limit ``query`` crosses."""
-        # Only integer variables can change the outcome (as page sizes): key on those.
-        numbers = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int))
-        measure = self._outcome if len(query) <= CACHED_CHARS else self._measure
-        refusal = measure(query, operation_name, numbers)
-        if refusal is not None:
-            raise Refused(*refusal)
-
-    def _measure(
-        self, query: str, operation_name: str | None, numbers: tuple[tuple[str, int], ...]
-    ) -> tuple[str, str] | None:
-        document = _parse(query)
-        if document is None:
-            return None
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        try:
-            for operation in document.definitions:
-                if not isinstance(operation, OperationDefinitionNode):
-                    continue
-                name = operation.name.value if operation.name else None
-                if operation_name is not None and name != operation_name:
-                    continue
-                _Walk(self.schema, self.limits, fragments, operation, dict(numbers)).run()
-        except Refused as refusal:
-            return refusal.code, refusal.message
-        return None
 
 
 class _Walk:
@@ -160,11 +214,7 @@ class _Walk:
         self.limits = limits
         self.fragments = fragments
         self.operation = operation
-        self.variables = dict(variables)
-        for definition in operation.variable_definitions or ():
-            name = definition.variable.name.value
-            if name not in self.variables and isinstance(definition.default_value, IntValueNode):
-                self.variables[name] = int(definition.default_value.value)
+        self.variables = variables
         self.cost = 0
         self.aliases = 0
         self.root_fields = 0
@@ -180,7 +230,7 @@ class _Walk:
             for selection in frame.selections.selections:
                 self.visits += 1
                 if self.visits > budget:
-                    raise Refused(
+                    raise LimitExceeded(
                         QUERY_TOO_COMPLEX,
                         "The query expands to too many selections: simplify its fragments.",
                     )
@@ -215,27 +265,25 @@ class _Walk:
         if node.alias is not None:
             self.aliases += 1
             if self.aliases > limits.max_aliases:
-                raise Refused(
-                    TOO_MANY_ALIASES,
-                    f"The query uses more than {limits.max_aliases} aliases.",
+                raise LimitExceeded(
+                    TOO_MANY_ALIASES, f"The query uses more than {limits.max_aliases} aliases."
                 )
         if frame.depth == 0:
             self.root_fields += 1
             if self.root_fields > limits.max_root_fields:
-                raise Refused(
+                raise LimitExceeded(
                     TOO_MANY_ROOT_FIELDS,
                     f"The operation selects more than {limits.max_root_fields} root fields.",
                 )
         introspection = frame.introspection or name.startswith("__")
         depth = frame.depth if introspection and name == "ofType" else frame.depth + 1
         if depth > limits.max_depth:
-            raise Refused(
-                QUERY_TOO_DEEP,
-                f"The query is nested deeper than {limits.max_depth} fields.",
+            raise LimitExceeded(
+                QUERY_TOO_DEEP, f"The query is nested deeper than {limits.max_depth} fields."
             )
         self.cost += frame.multiplier
         if self.cost > limits.max_cost:
-            raise Refused(
+            raise LimitExceeded(
                 QUERY_TOO_COMPLEX,
                 f"The query may resolve more than {limits.max_cost} fields "
                 "(list sizes counted): ask for smaller pages or fewer fields.",
@@ -267,7 +315,7 @@ class _Walk:
         )
 
     def _first(self, node: FieldNode, definition: GraphQLField) -> int | None:
-        """The page size a field asks for: ``first`` given, from a variable, or by default."""
+        """The page size a field asks for, as execution will read it."""
         argument = definition.args.get("first")
         if argument is None:
             return None

@@ -4,10 +4,11 @@ APQ follows Apollo's protocol: ``extensions.persistedQuery = {"version": 1,
 "sha256Hash": "<hex>"}``, the hash being SHA-256 of the query text's UTF-8 bytes. A
 request with the hash alone runs the query registered under it, or is refused with
 ``PERSISTED_QUERY_NOT_FOUND``; the client then sends the query with its hash, which
-registers it (once it passes the query limits) and runs it. GET works the same, with
-``extensions`` as a JSON query parameter. Registered queries live in memory (least
-recently used dropped past a bound; queries over ``MAX_REGISTERED_CHARS`` run but are
-not kept), and in Redis as well when it is configured, so every replica knows them.
+registers it (once its execution began: it parsed and passed the limits) and runs it.
+GET works the same, with ``extensions`` as a JSON query parameter. Registered queries
+live in memory (least recently used dropped past ``max_entries`` or ``max_bytes`` of
+query text; no query longer than the hub's ``max_query_chars`` ever runs, so none is
+kept), and in Redis as well when it is configured, so every replica knows them.
 
 Safelist mode (a safelist configured) runs only the operations registered in it, sent
 by hash or as their exact text; anything else is refused with
@@ -24,14 +25,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
+from cachetools import LRUCache
 
-from hub.requests import GraphQLParams, HttpError, Refused
+from hub.refusal import Refusal
+from hub.requests import GraphQLParams, HttpError
 from hub.shared import FAILURES, SharedRedis
 
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
@@ -39,7 +41,6 @@ PERSISTED_QUERY_NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
 PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
 PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
 
-MAX_REGISTERED_CHARS = 65_536
 REDIS_TTL_SECONDS = 7 * 24 * 3600
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -84,26 +85,39 @@ def _json_safelist(path: Path) -> dict[str, str]:
     return {key.lower(): query for key, query in table.items()}
 
 
-class MemoryStore:
-    """Registered queries by hash, the ``max_entries`` most recently used."""
+# What one registered query costs beyond its text: its key, hash and cache bookkeeping.
+ENTRY_OVERHEAD = 256
 
-    def __init__(self, max_entries: int) -> None:
+
+class MemoryStore:
+    """Registered queries by hash: the most recently used, at most ``max_entries`` and
+    ``max_bytes`` (each query's text plus ``ENTRY_OVERHEAD``)."""
+
+    def __init__(self, max_entries: int, max_bytes: int = 16 * 1024 * 1024) -> None:
         self.max_entries = max_entries
-        self._queries: OrderedDict[str, str] = OrderedDict()
+        self._queries: LRUCache[str, str] = LRUCache(
+            maxsize=max_bytes, getsizeof=lambda query: len(query) + ENTRY_OVERHEAD
+        )
 
     def get(self, digest: str) -> str | None:
         """The query registered under ``digest``, if any."""
-        query = self._queries.get(digest)
-        if query is not None:
-            self._queries.move_to_end(digest)
-        return query
+        return self._queries.get(digest)
 
     def put(self, digest: str, query: str) -> None:
-        """Register ``query`` under ``digest``."""
+        """Register ``query`` under ``digest`` (a query larger than the store is not kept)."""
+        if len(query) + ENTRY_OVERHEAD > self._queries.maxsize:
+            return
         self._queries[digest] = query
-        self._queries.move_to_end(digest)
         while len(self._queries) > self.max_entries:
-            self._queries.popitem(last=False)
+            self._queries.popitem()
+
+    @property
+    def size(self) -> int:
+        """Bytes held, as counted against ``max_bytes``."""
+        return int(self._queries.currsize)
+
+    def __len__(self) -> int:
+        return len(self._queries)
 
 
 class PersistedQueries:
@@ -115,26 +129,27 @@ class PersistedQueries:
         automatic: bool = True,
         safelist: Mapping[str, str] | None = None,
         max_entries: int = 1000,
+        max_bytes: int = 16 * 1024 * 1024,
         redis: SharedRedis | None = None,
     ) -> None:
         self.automatic = automatic
         self.safelist = safelist
-        self.memory = MemoryStore(max_entries)
+        self.memory = MemoryStore(max_entries, max_bytes)
         self.redis = redis
 
     async def resolve(self, params: GraphQLParams) -> str:
-        """The query to run, or ``Refused`` with a PERSISTED_QUERY_* code."""
+        """The query to run, or ``Refusal`` with a PERSISTED_QUERY_* code."""
         digest = _requested_hash(params.extensions)
         query = params.query
         if query is not None and digest is not None and sha256_hex(query) != digest:
-            raise Refused(
+            raise Refusal(
                 PERSISTED_QUERY_HASH_MISMATCH,
                 "The query's SHA-256 is not the sha256Hash sent with it.",
             )
         if self.safelist is not None:
             registered = self.safelist.get(digest or sha256_hex(query or ""))
             if registered is None:
-                raise Refused(
+                raise Refusal(
                     PERSISTED_QUERY_NOT_ALLOWED,
                     "This hub runs registered operations only, and this one is not registered.",
                 )
@@ -142,12 +157,12 @@ class PersistedQueries:
         if query is not None:
             return query
         if not self.automatic:
-            raise Refused(PERSISTED_QUERY_NOT_SUPPORTED, "PersistedQueryNotSupported")
+            raise Refusal(PERSISTED_QUERY_NOT_SUPPORTED, "PersistedQueryNotSupported")
         if digest is None:
             raise HttpError(400, "The request has no query: send the GraphQL document as 'query'.")
         found = await self._get(digest)
         if found is None:
-            raise Refused(PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
+            raise Refusal(PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
         return found
 
     async def remember(self, params: GraphQLParams) -> None:
@@ -159,7 +174,6 @@ class PersistedQueries:
             or query is None
             or not self.automatic
             or self.safelist is not None
-            or len(query) > MAX_REGISTERED_CHARS
             or self.memory.get(digest) is not None
         ):
             return

@@ -38,19 +38,6 @@ class HttpError(Exception):
         self.code = code
 
 
-class Refused(Exception):
-    """An operation refused before execution: a GraphQL request error with its own code.
-
-    It is answered like a document that does not validate: 400 under
-    ``application/graphql-response+json``, 200 under ``application/json``.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 @dataclass(frozen=True)
 class GraphQLParams:
     """The four parameters of a GraphQL-over-HTTP request."""

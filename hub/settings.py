@@ -23,6 +23,7 @@ TOML key                        environment variable                 default
 ``default_list_size``           ``HUB_DEFAULT_LIST_SIZE``            ``10`` (lists without ``first``)
 ``max_aliases``                 ``HUB_MAX_ALIASES``                  ``20``
 ``max_root_fields``             ``HUB_MAX_ROOT_FIELDS``              ``10``
+``max_query_chars``             ``HUB_MAX_QUERY_CHARS``              ``32768`` characters in a document
 ``max_tokens``                  ``HUB_MAX_TOKENS``                   ``1000`` tokens in a document
 ``max_directives``              ``HUB_MAX_DIRECTIVES``               ``50`` directives in a document
 ``max_fields``                  ``HUB_MAX_FIELDS``                   ``250`` fields in a document
@@ -30,7 +31,6 @@ TOML key                        environment variable                 default
 ``header_timeout``              ``HUB_HEADER_TIMEOUT``               ``5`` s to send a request's headers
 ``body_timeout``                ``HUB_BODY_TIMEOUT``                 ``5`` s to send a request's body
 ``cache_bytes``                 ``HUB_CACHE_BYTES``                  ``16777216``: each cache's size
-``persisted_query_max_bytes``   ``HUB_PERSISTED_QUERY_MAX_BYTES``    ``32768`` (larger: not registered)
 ``max_batch_size``              ``HUB_MAX_BATCH_SIZE``               ``10`` operations (0: no batches)
 ``rate_limit``                  ``HUB_RATE_LIMIT``                   ``10`` per second per client (0: off)
 ``rate_limit_burst``            ``HUB_RATE_LIMIT_BURST``             ``50``
@@ -148,6 +148,7 @@ class Settings:
     max_aliases: int = 20
     max_root_fields: int = 10
     # Bounds on the document itself, checked while it is parsed (hub.documents).
+    max_query_chars: int = 32_768
     max_tokens: int = 1000
     max_directives: int = 50
     max_fields: int = 250
@@ -158,7 +159,6 @@ class Settings:
     body_timeout: float = 5.0
     # Each in-memory cache (documents, validation, persisted queries) holds at most this.
     cache_bytes: int = 16 * 1024 * 1024
-    persisted_query_max_bytes: int = 32_768
     rate_limit: float = 10.0
     rate_limit_burst: int = 50
     redis_url: str | None = None
@@ -246,9 +246,8 @@ class Settings:
 _SCALARS = ("database_url", "host", "port", "environment", "graphiql", "introspection", "deadline",
             "network_timeout", "max_page_size", "max_body_bytes",
             "migrate_on_start", "max_depth", "max_cost", "default_list_size", "max_aliases",
-            "max_root_fields", "max_tokens", "max_directives", "max_fields", "max_batch_size",
-            "max_in_flight", "header_timeout", "body_timeout", "cache_bytes",
-            "persisted_query_max_bytes", "rate_limit", "rate_limit_burst", "redis_url",
+            "max_root_fields", "max_query_chars", "max_tokens", "max_directives", "max_fields", "max_batch_size",
+            "max_in_flight", "header_timeout", "body_timeout", "cache_bytes", "rate_limit", "rate_limit_burst", "redis_url",
             "redis_prefix", "persisted_queries", "persisted_queries_max",
             "safelist", "auth_required", "auth_issuer", "auth_audience", "auth_token_ttl",
             "auth_keys_dir", "auth_client_cache", "auth_failure_rate", "auth_failure_burst",
@@ -332,6 +331,7 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "default_list_size": (int, "an integer"),
     "max_aliases": (int, "an integer"),
     "max_root_fields": (int, "an integer"),
+    "max_query_chars": (int, "an integer number of characters"),
     "max_tokens": (int, "an integer"),
     "max_directives": (int, "an integer"),
     "max_fields": (int, "an integer"),
@@ -340,7 +340,6 @@ _ENV_PARSERS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "header_timeout": (float, "a number of seconds"),
     "body_timeout": (float, "a number of seconds"),
     "cache_bytes": (int, "an integer number of bytes"),
-    "persisted_query_max_bytes": (int, "an integer number of bytes"),
     "rate_limit": (float, "a number of requests per second (0: off)"),
     "rate_limit_burst": (int, "an integer"),
     "redis_url": (_optional, "a redis:// URL"),
@@ -476,7 +475,7 @@ def _check(settings: Settings) -> None:
 def _check_limits(settings: Settings) -> None:
     for name in ("max_depth", "max_cost", "default_list_size", "max_aliases",
                  "max_root_fields", "persisted_queries_max", "max_tokens", "max_directives",
-                 "max_fields", "cache_bytes", "persisted_query_max_bytes",
+                 "max_fields", "max_query_chars", "cache_bytes",
                  "auth_failure_burst", "auth_hash_concurrency"):  # fmt: skip
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name} {getattr(settings, name)}: must be at least 1")

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types.graphql import OperationType
@@ -48,10 +43,13 @@ class HubSchema(strawberry.Schema):
 
 
 def build_schema(
-    *, introspection: bool = True, extensions: Sequence[type[SchemaExtension]] = ()
+    *,
+    introspection: bool = True,
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> strawberry.Schema:
     """The hub's public GraphQL schema; production turns ``introspection`` off, and the
-    hub adds its own ``extensions`` (the audit log)."""
+    hub adds its own ``extensions`` (the audit log; parsing and validation within the
+    hub's bounds, ``hub.documents``, which remembers documents within a byte budget)."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
@@ -62,8 +60,6 @@ def build_schema(
             # ErrorCodes has given every error its code.
             *extensions,
             ErrorCodes,
-            lambda: ParserCache(maxsize=512),
-            lambda: ValidationCache(maxsize=512),
             *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(scalar_map=SCALARS),

@@ -1,6 +1,6 @@
 """The one place errors become ``extensions.code``.
 
-InputError, and anything graphql-core refuses before execution   BAD_USER_INPUT
+InputError, and variables that do not coerce                      BAD_USER_INPUT
 NotFoundError                                                     NOT_FOUND
 ConflictError (PriceChangedError adds productId and unitPrice)    CONFLICT
 UnauthenticatedError                                              UNAUTHENTICATED
@@ -10,8 +10,10 @@ any other ConnectorError, and each failed network of a fan-out    NETWORK_UNAVAI
 anything else                                                     INTERNAL_SERVER_ERROR
                                                                   (message masked)
 
-Requests refused before GraphQL runs (malformed, over a limit, rate limited, persisted
-query refused) get their codes in ``hub.http``, from the refusing exception's ``code``.
+An error that already carries a code keeps it: documents refused by the hub's parsing and
+validation (``hub.documents``: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, the
+limits' codes). Operations refused before GraphQL runs (unauthenticated, rate limited,
+overloaded, persisted query refused) get theirs from ``hub.refusal.Refusal``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def code_for(error: GraphQLError) -> str:
     code = code_of(error.original_error)
     if code is not None:
         return code
+    given = (error.extensions or {}).get("code")
+    if isinstance(given, str):
+        return given  # refused by the hub's own parsing and validation (hub.documents)
     if error.path is None:
         # Refused before execution: syntax, validation, variables of the wrong type.
         return "BAD_USER_INPUT"

@@ -9,19 +9,19 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import strawberry
 from starlette.applications import Starlette
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import Info
 
-from hub.app import create_app
+from hub.app import SchemaBuilder, create_app
 from hub.settings import Settings, load_settings
 from networks.padi.app import create_app as create_padi
 from networks.padi.settings import PadiSettings
@@ -57,9 +57,10 @@ class Mutation:
         return "pong"
 
 
-TEST_SCHEMA = strawberry.Schema(
-    query=Query, mutation=Mutation, extensions=[ParserCache, ValidationCache]
-)
+def build_test_schema(extensions: Sequence[Any]) -> strawberry.Schema:
+    """The small test schema, running the hub's extensions as the public one does."""
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+
 
 HubFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
@@ -69,7 +70,7 @@ async def serve_hub(
     settings: Settings,
     *,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
-    schema: strawberry.Schema | None = TEST_SCHEMA,
+    schema: SchemaBuilder | None = build_test_schema,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A hub app started in process, on a database of its own, and a client for it."""
     app = create_app(private_database(settings), transports=transports, schema=schema)
@@ -197,12 +198,6 @@ def faults() -> Callable[..., object]:
 def make_hub() -> HubFactory:
     """``async with make_hub(settings) as client``: a hub on the test schema."""
     return serve_hub
-
-
-@pytest.fixture
-def test_schema() -> strawberry.Schema:
-    """The schema ``hub`` and ``make_hub`` serve."""
-    return TEST_SCHEMA
 
 
 @pytest.fixture

@@ -299,12 +299,12 @@ async def test_streamed_body_over_the_limit_is_413(make_hub: HubFactory) -> None
 
 
 async def test_unexpected_failure_is_a_clean_500(
-    hub: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, test_schema: strawberry.Schema
+    hub: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("password=hunter2 at /srv/secret.py line 3")
 
-    monkeypatch.setattr(test_schema, "execute", explode)
+    monkeypatch.setattr(strawberry.Schema, "execute", explode)
     response = await post(hub, {"query": "{ __typename }"})
     assert response.status_code == 500
     assert response.json() == {

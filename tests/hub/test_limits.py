@@ -1,4 +1,5 @@
-"""Query limits on the public schema: each just under and just over, before any network call."""
+"""Query limits and document bounds on the public schema: each just under and just over,
+before any network call."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import get_introspection_query
+from graphql import GraphQLError, get_introspection_query
 from starlette.applications import Starlette
 
-from hub.limits import QueryLimiter, QueryLimits
-from hub.requests import Refused
+from hub.documents import DocumentBounds, Documents
+from hub.limits import QueryLimits
 from hub.settings import load_settings
 from schema import build_schema
 from tests.hub.conftest import request_total
@@ -27,13 +28,39 @@ SCHEMA = build_schema()
 PAGE = "query($n: Int!) { search(first: $n) { edges { node { name } } } }"  # cost 2 + 2n
 
 
-def refusal(limits: QueryLimits, query: str, variables: dict[str, Any] | None = None) -> str | None:
+UNBOUNDED = DocumentBounds(max_chars=10**7, max_tokens=10**6, max_fields=10**6, max_directives=10**6)
+
+
+def refusal(
+    limits: QueryLimits,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    operation_name: str | None = None,
+    bounds: DocumentBounds = UNBOUNDED,
+    introspection: bool = True,
+) -> str | None:
     """The code ``query`` is refused with under ``limits``, or None when it passes."""
-    try:
-        QueryLimiter(SCHEMA._schema, limits).check(query, None, variables)
-    except Refused as refused:
-        return refused.code
-    return None
+    errors = messages(limits, query, variables, operation_name, bounds, introspection)
+    return str((errors[0].extensions or {})["code"]) if errors else None
+
+
+def messages(
+    limits: QueryLimits,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    operation_name: str | None = None,
+    bounds: DocumentBounds = UNBOUNDED,
+    introspection: bool = True,
+) -> list[GraphQLError]:
+    """What ``hub.documents`` says of ``query``: its errors, none when it may run."""
+    documents = Documents(
+        bounds=bounds, limits=limits, introspection=introspection, cache_bytes=1 << 20
+    )
+    checked = documents.checked(SCHEMA._schema, query)
+    if checked.errors or checked.document is None:
+        return list(checked.errors)
+    return documents.limit_errors(SCHEMA._schema, checked.document, operation_name, variables)
 
 
 # --- the measures, on the public schema ------------------------------------------------
@@ -128,14 +155,17 @@ def test_graphiql_introspection_passes_the_defaults() -> None:
     assert refusal(QueryLimits(), get_introspection_query(descriptions=True)) is None
 
 
-def test_nested_introspection_is_bounded_by_depth() -> None:
+def test_nested_introspection_is_bounded() -> None:
     nested = '{ __type(name: "Query") { fields { type { fields { type { fields { type { fields { name } } } } } } } } }'
-    assert refusal(QueryLimits(max_depth=8), nested) == "QUERY_TOO_DEEP"
+    # graphql-core's own MaxIntrospectionDepthRule refuses it before the depth limit would.
+    assert messages(QueryLimits(max_depth=8), nested)[0].message == (
+        "Maximum introspection depth exceeded"
+    )
 
 
 def test_fragment_cycles_end_the_walk() -> None:
     query = "{ ...A } fragment A on Query { ...B networks { code } } fragment B on Query { ...A }"
-    assert refusal(QueryLimits(), query) is None  # GraphQL validation reports the cycle
+    assert refusal(QueryLimits(), query) == "GRAPHQL_VALIDATION_FAILED"  # the spec's rule
 
 
 def test_fragment_bombs_are_too_complex() -> None:
@@ -146,14 +176,12 @@ def test_fragment_bombs_are_too_complex() -> None:
 
 def test_only_the_named_operation_is_measured() -> None:
     query = "query Small { networks { code } } query Big { search(first: 99) { edges { node { name } } } }"
-    limiter = QueryLimiter(SCHEMA._schema, QueryLimits(max_cost=50))
-    limiter.check(query, "Small", None)
-    with pytest.raises(Refused):
-        limiter.check(query, "Big", None)
+    assert refusal(QueryLimits(max_cost=50), query, operation_name="Small") is None
+    assert refusal(QueryLimits(max_cost=50), query, operation_name="Big") == "QUERY_TOO_COMPLEX"
 
 
-def test_unparsable_documents_are_left_to_graphql() -> None:
-    assert refusal(QueryLimits(), "{ search(") is None
+def test_unparsable_documents_are_parse_failures() -> None:
+    assert refusal(QueryLimits(), "{ search(") == "GRAPHQL_PARSE_FAILED"
 
 
 # --- over HTTP, on the public schema over the reference networks -----------------------
@@ -326,7 +354,7 @@ async def test_hostile_documents_are_clean_request_errors(hub_over: HubFactory, 
     assert "data" not in response.json()
 
 
-def test_long_documents_are_measured_without_the_caches() -> None:
+def test_long_documents_are_measured_too() -> None:
     padding = "#" + "x" * 20_000 + "\n"
     fields = " ".join(f"n{i}: networks {{ code }}" for i in range(4))
     assert refusal(QueryLimits(max_root_fields=4), f"{padding}{{ {fields} }}") is None

@@ -38,7 +38,7 @@ async def test_introspection_follows_the_environment(
         assert body["data"]["__schema"]["queryType"]["name"] == "Query"
     else:
         assert "data" not in body
-        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert "introspection" in body["errors"][0]["message"].lower()
     assert ("text/html" in page.headers["content-type"]) is (env.get("HUB_ENVIRONMENT") is None)
 
