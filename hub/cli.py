@@ -113,6 +113,8 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
                 create_app(settings, sync_progress=SyncBars()),
                 sock,
                 on_ready=lambda url: print(f"Koperasi Hub serving {url}/graphql", flush=True),
+                header_timeout=settings.header_timeout,
+                body_timeout=settings.body_timeout,
             )
         )
     return 0

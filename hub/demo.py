@@ -102,6 +102,8 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
                         sock,
                         on_ready=lambda url: _banner(url, urls, access),
                         watch=watch,
+                        header_timeout=demo_settings.header_timeout,
+                        body_timeout=demo_settings.body_timeout,
                     )
                 )
         except KeyboardInterrupt:

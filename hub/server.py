@@ -16,6 +16,8 @@ from types import FrameType
 import uvicorn
 from starlette.types import ASGIApp
 
+from hub.timeouts import timeout_protocol
+
 
 class PortTakenError(OSError):
     """The hub's port is in use by another process."""
@@ -91,13 +93,24 @@ async def serve(
     *,
     on_ready: Callable[[str], None] | None = None,
     watch: Callable[[], Awaitable[str | None]] | None = None,
+    header_timeout: float = 5.0,
+    body_timeout: float = 5.0,
 ) -> str | None:
     """Serve ``app`` on ``sock`` until a signal, or until ``watch`` returns.
 
     ``on_ready`` gets the base URL once the app has started. ``watch`` may end the
     server early: its result (a reason) is returned; None when a signal stopped it.
+    A client that takes longer than ``header_timeout`` seconds to send a request's
+    headers, or ``body_timeout`` seconds after them to send its body, is disconnected
+    (see ``hub.timeouts``).
     """
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
+    config = uvicorn.Config(
+        app,
+        # The hub faces the internet: uvicorn alone lets a slow client hold a connection.
+        http=timeout_protocol(header_timeout, body_timeout),
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )
     server = uvicorn.Server(config)
     reason: str | None = None
 
