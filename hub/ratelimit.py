@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from redis.commands.core import AsyncScript
 from starlette.requests import Request
@@ -71,6 +71,13 @@ class LocalBuckets:
             del self._buckets[next(iter(self._buckets))]
         return wait
 
+    def peek(self, key: str, cost: int = 1) -> float:
+        """Like ``take`` but takes nothing: 0 when ``cost`` tokens are there, else the wait."""
+        now = self.clock()
+        tokens, stamp = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + max(0.0, now - stamp) * self.rate)
+        return 0.0 if tokens >= cost else (cost - tokens) / self.rate
+
 
 # KEYS[1] bucket; ARGV rate, burst, cost. Returns {taken (0/1), seconds to wait (string)}.
 TAKE = """
@@ -96,6 +103,27 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return {taken, tostring(wait)}
 """
 
+# KEYS the buckets; ARGV rate, burst, cost. Writes nothing. Returns the longest wait
+# (string) before ``cost`` tokens are in every bucket; "0" when they all are.
+PEEK = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local longest = 0
+for _, key in ipairs(KEYS) do
+  local state = redis.call('HMGET', key, 'tokens', 'stamp')
+  local tokens = tonumber(state[1]) or burst
+  local stamp = tonumber(state[2]) or now
+  tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate)
+  if tokens < cost then
+    longest = math.max(longest, (cost - tokens) / rate)
+  end
+end
+return tostring(longest)
+"""
+
 
 class RateLimiter:
     """Admits or refuses requests by client; shared through ``redis`` when given."""
@@ -107,12 +135,16 @@ class RateLimiter:
         *,
         redis: SharedRedis | None = None,
         key: Callable[[Request], str] = client_key,
+        max_clients: int = 100_000,
     ) -> None:
-        self.local = LocalBuckets(rate, burst)
+        self.local = LocalBuckets(rate, burst, max_clients=max_clients)
         self.redis = redis
         self.key = key
         self._script: AsyncScript | None = (
             redis.client.register_script(TAKE) if redis is not None else None
+        )
+        self._peek: AsyncScript | None = (
+            redis.client.register_script(PEEK) if redis is not None else None
         )
 
     async def admit(self, request: Request, cost: int = 1) -> None:
@@ -142,3 +174,25 @@ class RateLimiter:
                 redis.succeeded()
                 return 0.0 if int(taken) else float(wait)
         return self.local.take(client, cost)
+
+    async def peek(self, clients: Sequence[str], cost: int = 1) -> float:
+        """Seconds until every one of ``clients`` has ``cost`` tokens (0: now); takes none.
+
+        One round trip to Redis for all of them (a multi-key script: the keys must live
+        on one Redis node, as they do without Redis Cluster).
+        """
+        if not clients:
+            return 0.0
+        redis, script = self.redis, self._peek
+        if redis is not None and script is not None and redis.available:
+            try:
+                wait = await script(
+                    keys=[redis.key("ratelimit", client) for client in clients],
+                    args=[self.local.rate, self.local.burst, cost],
+                )
+            except FAILURES as error:
+                redis.failed(error)
+            else:
+                redis.succeeded()
+                return float(wait)
+        return max(self.local.peek(client, cost) for client in clients)

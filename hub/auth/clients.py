@@ -11,7 +11,7 @@ import anyio.to_thread
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.auth.hashing import hash_secret, verify_secret
+from hub.auth.hashing import hash_secret
 from hub.auth.organizations import organization_type
 from hub.auth.scopes import parse_scopes, scope_text
 from hub.auth.tables import oauth_clients
@@ -33,10 +33,6 @@ class ClientRecord:
     def active(self) -> bool:
         """Whether the client may still get and use tokens."""
         return self.revoked_at is None
-
-    async def check_secret(self, secret: str) -> bool:
-        """Whether ``secret`` is this client's, checked off the event loop (scrypt is slow)."""
-        return await anyio.to_thread.run_sync(verify_secret, secret, self.secret_hash)
 
 
 @dataclass(frozen=True)

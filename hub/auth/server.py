@@ -5,11 +5,20 @@ does the asynchronous part itself (reads the form, at most 8 KiB, loads the clie
 checks the secret off the event loop) and then hands authlib a request whose client is
 already known: authlib still decides everything OAuth (grant type, client authentication
 method, scopes, the error shapes of RFC 6749 section 5.2).
+
+Wrong secrets, unknown clients and unreadable credentials count as failures against the
+remote address and the client id (``hub.auth.throttle``). Past the allowance the answer
+is 429 with ``Retry-After`` and ``{"error": "temporarily_unavailable", ...}``, given
+before the client is loaded or any secret hashed; a request that queued for a hashing
+slot (``SecretVerifier``) is checked again once it has one.
 """
 
 from __future__ import annotations
 
+import binascii
+import functools
 import hmac
+import logging
 from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
@@ -19,6 +28,7 @@ import orjson
 from authlib.oauth2 import AuthorizationServer, OAuth2Request
 from authlib.oauth2.rfc6749 import (
     ClientMixin,
+    InvalidClientError,
     InvalidRequestError,
     InvalidScopeError,
     OAuth2Error,
@@ -31,12 +41,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.auth.clients import ClientRecord, ClientStore
+from hub.auth.hashing import SecretVerifier
 from hub.auth.scopes import SCOPES, scope_text
+from hub.auth.throttle import FailureThrottle, loggable
 from hub.auth.tokens import TokenIssuer
+from hub.refusal import Refusal
+
+logger = logging.getLogger("hub.auth")
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 MAX_FORM_BYTES = 8192
+MAX_CLIENT_ID = 64
 GRANT_TYPE = "client_credentials"
+# RFC 6749 defines no error for "too many attempts"; this registered one says "later".
+THROTTLED_ERROR = "temporarily_unavailable"
 
 
 class HubClient(ClientMixin):  # type: ignore[misc]
@@ -112,12 +130,25 @@ _current_client: ContextVar[HubClient | None] = ContextVar("current_client", def
 
 
 class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
-    """Issues the hub's JWT access tokens to clients in ``store``."""
+    """Issues the hub's JWT access tokens to clients in ``store``.
 
-    def __init__(self, store: ClientStore, tokens: TokenIssuer) -> None:
+    ``throttle`` (None: no throttling) counts failed client authentications;
+    ``verifier`` checks secrets off the event loop (default: one check at a time).
+    """
+
+    def __init__(
+        self,
+        store: ClientStore,
+        tokens: TokenIssuer,
+        *,
+        throttle: FailureThrottle | None = None,
+        verifier: SecretVerifier | None = None,
+    ) -> None:
         super().__init__(scopes_supported=list(SCOPES))
         self.store = store
         self.tokens = tokens
+        self.throttle = throttle
+        self.verifier = verifier if verifier is not None else SecretVerifier(1)
         self.register_token_generator(
             "default",
             BearerTokenGenerator(
@@ -163,6 +194,8 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
             client = await self._load_client(request, form)
         except OAuth2Error as error:
             return self.handle_response(*error())
+        except Refusal as refusal:
+            return self._throttled(refusal)
         token = _current_client.set(client)
         try:
             response: Response = self.create_token_response(oauth_request)
@@ -170,19 +203,74 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
             _current_client.reset(token)
         return response
 
+    def _throttled(self, refusal: Refusal) -> Response:
+        return self.handle_response(
+            429,
+            {"error": THROTTLED_ERROR, "error_description": refusal.message},
+            [("Retry-After", str(refusal.retry_after or 1))],
+        )
+
     async def _load_client(self, request: Request, form: dict[str, str]) -> HubClient | None:
-        basic_id, basic_secret = extract_basic_authorization(request.headers)
+        remote = request.client.host if request.client else "unknown"
+        try:
+            basic_id, basic_secret = _basic_credentials(request.headers)
+        except InvalidClientError:
+            await self._admit(remote, None)
+            await self._failed(remote, None, "unreadable Basic credentials")
+            raise
         posted = form.get("client_id") is not None or form.get("client_secret") is not None
         if basic_id is not None and posted:
             raise _invalid_request("authenticate with one method: HTTP Basic or the form")
         client_id = basic_id if basic_id is not None else form.get("client_id")
         secret = basic_secret if basic_id is not None else form.get("client_secret")
-        if not client_id or not secret or len(client_id) > 64:
+        usable_id = client_id if client_id and len(client_id) <= MAX_CLIENT_ID else None
+        await self._admit(remote, usable_id)
+        if usable_id is None or not secret:
+            await self._failed(remote, usable_id, "no usable client credentials")
             return None
-        record = await self.store.get(client_id)
+        record = await self.store.get(usable_id)
         if record is None or not record.active:
+            await self._failed(remote, usable_id, "unknown or revoked client")
             return None
-        return HubClient(record, secret, await record.check_secret(secret))
+        secret_ok = await self.verifier.verify(
+            secret,
+            record.secret_hash,
+            admit=functools.partial(self._admit, remote, usable_id),
+            # the id matched a stored client, so it is the hub's own text, safe to log
+            failed=functools.partial(
+                self._failed, remote, usable_id, f"wrong secret for {record.client_id}"
+            ),
+        )
+        return HubClient(record, secret, secret_ok)
+
+    async def _admit(self, remote: str, client_id: str | None) -> None:
+        if self.throttle is None:
+            return
+        try:
+            await self.throttle.admit(remote, client_id)
+        except Refusal as refusal:
+            logger.warning("token request from %s throttled: %s", loggable(remote), refusal.message)
+            raise
+
+    async def _failed(self, remote: str, client_id: str | None, why: str) -> None:
+        logger.info("token request from %s refused: %s", loggable(remote), why)
+        if self.throttle is not None:
+            await self.throttle.failed(remote, client_id)
+
+
+def _basic_credentials(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """HTTP Basic client credentials as authlib reads them; ``InvalidClientError`` if unreadable.
+
+    authlib's reader raises on some headers (no credentials after ``Basic``, bytes that
+    are not UTF-8); authlib reads the header again later, so it must not get such a one.
+    """
+    try:
+        basic_id, basic_secret = extract_basic_authorization(headers)
+    except (ValueError, binascii.Error, TypeError):  # UnicodeDecodeError is a ValueError
+        raise InvalidClientError(
+            description="the Basic credentials cannot be read", status_code=401
+        ) from None
+    return basic_id, basic_secret
 
 
 async def _read_form(request: Request) -> dict[str, str]:

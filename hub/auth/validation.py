@@ -6,6 +6,10 @@ reach a verifier; the key comes from the ``kid``, never from the token itself. T
 are then checked (issuer, audience, times with a small leeway, ``typ: at+jwt``), and for
 the hub's own tokens the client is looked up (cached briefly) so a revoked client's tokens
 stop working.
+
+Whatever text the header holds, the answer is a ``Principal`` or an ``AuthError`` whose
+message is fixed ASCII written here: nothing from the token is ever echoed (a CR/LF or a
+non-Latin-1 ``alg`` echoed into ``WWW-Authenticate`` once broke the response).
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from joserfc.errors import (
     BadSignatureError,
     ClaimError,
     ExpiredTokenError,
-    JoseError,
     MissingClaimError,
 )
 from joserfc.jwk import Key
@@ -42,6 +45,8 @@ MAX_TOKEN_LENGTH = 8192
 EXTERNAL_ALGORITHMS = frozenset({"RS256", "ES256"})
 COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 TOKEN_TYPES = frozenset({TOKEN_TYPE, f"application/{TOKEN_TYPE}"})
+REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp")
+MAX_SUBJECT_LENGTH = 256  # longer subjects are not counted as a client of their own
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class TokenValidator:
         alg, kid = header.get("alg"), header.get("kid")
         accepted = {ALGORITHM, *(EXTERNAL_ALGORITHMS if self.external else ())}
         if not isinstance(alg, str) or alg not in accepted:
-            raise AuthError("unsupported_algorithm", f"tokens signed with {alg} are not accepted")
+            raise AuthError("unsupported_algorithm", "the token's algorithm is not accepted")
         if not isinstance(kid, str) or not kid:
             raise AuthError("malformed", "the token header has no kid")
         typ = header.get("typ")
@@ -114,12 +119,12 @@ class TokenValidator:
         audience: str,
     ) -> dict[str, Any]:
         if alg not in allowed or key.get("alg", alg) != alg:
-            raise AuthError("unsupported_algorithm", f"tokens signed with {alg} are not accepted")
+            raise AuthError("unsupported_algorithm", "the token's algorithm is not accepted")
         try:
             decoded = jwt.decode(token, key, algorithms=[alg])
         except BadSignatureError:
             raise AuthError("bad_signature", "the token's signature does not verify") from None
-        except (JoseError, ValueError):
+        except Exception:  # untrusted bytes: any failure to decode them is a malformed token
             raise AuthError("malformed", "the token cannot be decoded") from None
         claims = dict(decoded.claims)
         registry = JWTClaimsRegistry(
@@ -135,10 +140,10 @@ class TokenValidator:
         except ExpiredTokenError:
             raise AuthError("expired", "the token has expired") from None
         except MissingClaimError as error:
-            raise AuthError("missing_claim", f"the token lacks {error.claim}") from None
+            raise _missing_claim(error.claim) from None
         except ClaimError as error:
             raise _claim_error(error.claim) from None
-        except (JoseError, ValueError, TypeError):
+        except Exception:  # claims of unexpected types or shapes
             raise AuthError("malformed", "the token's claims are malformed") from None
         return claims
 
@@ -171,15 +176,45 @@ def bearer_token(authorization: str | None) -> str:
     return token
 
 
-def _unverified_header(token: str) -> dict[str, Any]:
-    segment = token.split(".", 1)[0]
+def unverified_subject(authorization: str | None) -> str | None:
+    """The ``sub`` of a bearer token, read WITHOUT checking anything; None if unreadable.
+
+    Only for counting failures per client before any signature work: never trust it.
+    """
     try:
-        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise AuthError("malformed", "the token header is not JSON") from None
+        token = bearer_token(authorization)
+    except AuthError:
+        return None
+    parts = token.split(".")
+    claims = _json_segment(parts[1]) if len(parts) == 3 else None
+    subject = claims.get("sub") if isinstance(claims, dict) else None
+    if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
+        return None
+    return subject
+
+
+def _json_segment(segment: str) -> Any:
+    """A base64url JSON segment decoded; None when it is not one."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    # RecursionError: deeply nested JSON fits in a token of MAX_TOKEN_LENGTH
+    except (binascii.Error, ValueError, RecursionError):
+        return None
+
+
+def _unverified_header(token: str) -> dict[str, Any]:
+    header = _json_segment(token.split(".", 1)[0])
     if not isinstance(header, dict):
         raise AuthError("malformed", "the token header is not a JSON object")
     return header
+
+
+def _missing_claim(claim: str) -> AuthError:
+    # the claim's name as the hub spells it, never as the error (or the token) does
+    name = next((known for known in REQUIRED_CLAIMS if known == claim), None)
+    if name is None:
+        return AuthError("missing_claim", "the token lacks a required claim")
+    return AuthError("missing_claim", f"the token lacks {name}")
 
 
 def _claim_error(claim: str) -> AuthError:
@@ -189,7 +224,7 @@ def _claim_error(claim: str) -> AuthError:
         return AuthError("wrong_audience", "the token is meant for another audience")
     if claim in ("nbf", "iat"):
         return AuthError("not_yet_valid", "the token is not valid yet")
-    return AuthError("malformed", f"the token's {claim} claim is not valid")
+    return AuthError("malformed", "the token's claims are not valid")
 
 
 def _external_principal(claims: dict[str, Any]) -> Principal:

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,12 +20,10 @@ from joserfc.jwk import RSAKey
 from starlette.applications import Starlette
 from strawberry.types import Info
 
-from hub.app import create_app
 from hub.auth.clients import NewClient
 from hub.auth.service import AuthService
 from hub.settings import Settings, load_settings
 from resolvers.context import Context
-from tests.hub.conftest import private_database
 
 COOPERATIVE = base64.urlsafe_b64encode(b"Cooperative:sejuk:K-001").decode().rstrip("=")
 SUPPLIER = base64.urlsafe_b64encode(b"Supplier:1234567890123").decode().rstrip("=")
@@ -42,7 +40,11 @@ class Query:
         return f"{principal.client_id}|{principal.organization}|{scopes}"
 
 
-WHOAMI_SCHEMA = strawberry.Schema(query=Query)
+def whoami_schema(extensions: Sequence[Any]) -> strawberry.Schema:
+    """The ``whoami`` schema with the hub's extensions (``create_app``'s schema builder)."""
+    return strawberry.Schema(query=Query, extensions=list(extensions))
+
+
 WHOAMI = {"query": "{ whoami }"}
 
 
@@ -88,10 +90,14 @@ async def auth_hub(
     keep_database: bool = False,
 ) -> AsyncIterator[AuthHub]:
     """A hub on the ``whoami`` schema, on its own database unless ``keep_database``."""
+    # imported here: the helpers below stay importable without the whole app
+    from hub.app import create_app
+    from tests.hub.conftest import private_database
+
     settings = settings or load_settings({"HUB_RATE_LIMIT": "0"})
     if not keep_database:
         settings = private_database(settings)
-    app = create_app(settings, schema=WHOAMI_SCHEMA, auth_transport=auth_transport)
+    app = create_app(settings, schema=whoami_schema, auth_transport=auth_transport)
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),

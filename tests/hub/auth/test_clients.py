@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from federation.orders.database import connect
 from hub.auth.clients import ClientCache, ClientStore
-from hub.auth.hashing import hash_secret, verify_secret
+from hub.auth.hashing import SecretVerifier, hash_secret, verify_secret
 from hub.auth.organizations import OrganizationError, organization_type
 from hub.auth.scopes import SCOPES, ScopeError, parse_scopes, scope_text
 from hub.auth.tables import oauth_clients
@@ -54,7 +54,7 @@ async def test_store(tmp_path: Path) -> None:
         store = ClientStore(engine)
         new = await store.create(COOPERATIVE, "catalog:read,orders:write", "Koperasi app")
         assert new.record.scopes == {"catalog:read", "orders:write"}
-        assert await new.record.check_secret(new.secret)
+        assert await SecretVerifier(1).verify(new.secret, new.record.secret_hash)
         async with engine.connect() as connection:
             stored = (await connection.execute(select(oauth_clients))).one()._mapping
         assert new.secret not in str(dict(stored))
