@@ -27,7 +27,8 @@ class Connector(Protocol):
 
     Every method raises only ``connectors.errors.ConnectorError`` subclasses. Searches
     take ``after`` (a position from an earlier ``Page``, or None for the start) and a
-    ``limit`` no larger than ``capabilities.max_page_size``; a query field the network
+    ``limit`` no larger than ``capabilities.max_page_size`` (below 1: an empty page, with
+    ``has_more`` True, and no request, as networks refuse such sizes); a query field the network
     cannot filter on natively is ignored here and applied by the hub (see
     ``capabilities``). Batch lookups return what they found, keyed by id; unknown ids
     are simply absent.

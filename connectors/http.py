@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -14,6 +14,7 @@ from connectors.errors import (
     NetworkRejected,
     NetworkTimeout,
     NetworkUnavailable,
+    logged,
 )
 
 T = TypeVar("T")
@@ -53,8 +54,16 @@ class JsonClient:
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         auth: httpx.Auth | None = None,
+        expected: Collection[int] = (),
     ) -> Any:
-        """The decoded JSON body of a 2xx answer; a ConnectorError for anything else."""
+        """The decoded JSON body of a 2xx answer; a ConnectorError for anything else.
+
+        The error's message is the hub's own words; the URL, the network's body and the
+        transport's exception (which names the URL) are logged under its request id.
+        ``expected``: 4xx statuses the caller reads as an answer (a lookup's 404), raised
+        as ``NetworkRejected`` without a log line.
+        """
+        where = f"{method} {self._client.base_url.join(path)}"
         try:
             response = await self._client.request(
                 method,
@@ -65,29 +74,55 @@ class JsonClient:
                 headers=headers,
                 auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
             )
-        except httpx.TimeoutException:
-            raise NetworkTimeout(self.network, f"no answer to {method} {path} in time") from None
+        except httpx.TimeoutException as error:
+            message = "no answer in time"
+            raise NetworkTimeout(
+                self.network,
+                message,
+                request_id=logged(self.network, message, _cause(where, error)),
+            ) from None
         except httpx.TransportError as error:
-            raise NetworkUnavailable(self.network, f"cannot reach it: {error!r}") from None
-        if response.status_code == 429:
+            message = "unreachable"
+            raise NetworkUnavailable(
+                self.network,
+                message,
+                request_id=logged(self.network, message, _cause(where, error)),
+            ) from None
+        except httpx.RequestError as error:
+            # Undecodable content, a redirect loop: the network answered, unreadably.
+            message = "answer the hub cannot read"
+            raise NetworkProtocolError(
+                self.network,
+                message,
+                request_id=logged(self.network, message, _cause(where, error)),
+            ) from None
+        status = response.status_code
+        if status == 429:
             raise NetworkRateLimited(
                 self.network, "rate limited", _retry_after(response.headers.get("retry-after"))
             )
-        if response.status_code >= 500:
+        if status >= 500:
+            message = f"server error (HTTP {status})"
             raise NetworkUnavailable(
-                self.network, f"{method} {path} answered {response.status_code}"
+                self.network, message, request_id=logged(self.network, message, _said(response))
             )
-        if response.status_code >= 400:
+        if status >= 400:
+            message = f"request rejected (HTTP {status})"
+            quiet = status in expected
             raise NetworkRejected(
                 self.network,
-                f"{method} {path} answered {response.status_code}: {response.text[:300]}",
-                response.status_code,
+                message,
+                status,
                 _json_or_none(response),
+                request_id=None if quiet else logged(self.network, message, _said(response)),
             )
         try:
             return response.json()
         except ValueError:
-            raise NetworkProtocolError(self.network, f"{method} {path}: body is not JSON") from None
+            message = "answer is not JSON"
+            raise NetworkProtocolError(
+                self.network, message, request_id=logged(self.network, message, _said(response))
+            ) from None
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -98,7 +133,22 @@ def parse(network: str, adapter: TypeAdapter[T], data: Any) -> T:
     try:
         return adapter.validate_python(data)
     except ValidationError as error:
-        raise NetworkProtocolError(network, f"unexpected answer: {error.errors()[:3]}") from None
+        # The validation errors quote the network's answer: the log's, not the client's.
+        message = "answer in an unexpected shape"
+        detail = str(error.errors(include_url=False)[:3])
+        raise NetworkProtocolError(
+            network, message, request_id=logged(network, message, detail)
+        ) from None
+
+
+def _cause(where: str, error: httpx.RequestError) -> str:
+    return f"{where}: {error!r}"
+
+
+def _said(response: httpx.Response) -> str:
+    """The request and what the network answered to it, for the log."""
+    request = response.request
+    return f"{request.method} {request.url} answered {response.status_code}: {response.text[:500]}"
 
 
 def _json_or_none(response: httpx.Response) -> object:

@@ -34,8 +34,13 @@ class NetworkOutcome(Generic[T]):
     status: NetworkStatus
     latency_ms: float
     value: T | None = None
-    message: str | None = None
+    message: str | None = None  # the hub's words, safe to show a client
     error: ConnectorError | None = None
+
+    @property
+    def request_id(self) -> str | None:
+        """The id of the log line holding what the network itself said, if one was written."""
+        return self.error.request_id if self.error is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from connectors.base import Connector
 from connectors.records import CertificationKind, Page, ProductQuery, ProductRecord
 from federation import cursor
+from federation.fanout import NetworkOutcome, NetworkStatus
 from federation.filters import has_certifications, product_matches
 from federation.hub import Federation
 from federation.loaders import Loaders
 from federation.merge import Merged, merge_page
 from federation.ranking import ProductSort, product_key
+
+EMPTY_PAGE = "not asked: an empty page (first: 0)"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ async def search_products(
     """The next ``first`` products after the cursor ``after``."""
     fingerprint = search.fingerprint()
     state = cursor.decode(after, fingerprint) if after else cursor.MergeState()
+    if first < 1:
+        # An empty page needs nobody: never ask a network for zero items (some refuse).
+        return empty_page(federation, state)
 
     async def fetch(connector: Connector, position: str | None, limit: int) -> Page[ProductRecord]:
         page = await connector.search_products(search.query, position, limit)
@@ -62,3 +68,12 @@ async def search_products(
         keep=keep,
         only=search.networks,
     )
+
+
+def empty_page(federation: Federation, state: cursor.MergeState) -> Merged[ProductRecord]:
+    """Nothing taken and ``state`` unchanged, every network SKIPPED: the ``first: 0`` page."""
+    skipped: tuple[NetworkOutcome[Page[ProductRecord]], ...] = tuple(
+        NetworkOutcome(code, NetworkStatus.SKIPPED, 0.0, message=EMPTY_PAGE)
+        for code in federation.codes
+    )
+    return Merged((), state, skipped, ())

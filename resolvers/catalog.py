@@ -122,7 +122,14 @@ async def search(
     request = ProductSearch(query, sort, chosen, certifications)
     merged = await search_products(federation, context.loaders, request, first, after)
     context.report(("search",), merged.outcomes)
-    result = page_result(merged, request.fingerprint(), after)
+    if first == 0:
+        # No network was asked (``search_products``): the same page as the index's
+        # ``first: 0``, ending where it started with nothing known to follow.
+        result: PageResult[ProductRecord] = PageResult(
+            (), after, False, after is not None, merged.outcomes, ()
+        )
+    else:
+        result = page_result(merged, request.fingerprint(), after)
     return SearchPage(result, WindowFacets(result.window))
 
 

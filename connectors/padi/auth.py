@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator, Callable, Generator
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
-from connectors.errors import NetworkProtocolError
+from connectors.errors import NetworkProtocolError, logged
 from connectors.http import JsonClient, parse
 
 TOKEN_PATH = "/oauth/token"
@@ -77,8 +77,11 @@ class TokenCache:
         )
         answer = parse(self._http.network, _TOKEN_ANSWER, body)
         if answer.token_type.lower() != "bearer":
+            network = self._http.network
+            message = "token of an unexpected type"
+            detail = f"{TOKEN_PATH}: token type {answer.token_type!r}, expected Bearer"
             raise NetworkProtocolError(
-                self._http.network, f"token type {answer.token_type!r}, expected Bearer"
+                network, message, request_id=logged(network, message, detail)
             )
         margin = min(REFRESH_MARGIN_SECONDS, answer.expires_in / 5)
         self._token = answer.access_token

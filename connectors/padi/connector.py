@@ -180,7 +180,10 @@ class PadiConnector:
     ) -> Page[N]:
         """The window of ``limit`` items after ``after``, in one request."""
         offset = offset_of(self._code, after)
-        limit = max(1, min(limit, MAX_PAGE_SIZE))
+        if limit < 1:
+            # PaDi refuses a page size of 0; an empty window needs no request.
+            return Page((), (), has_more=True)
+        limit = min(limit, MAX_PAGE_SIZE)
         wanted = pages_for(offset, limit, MAX_PAGE_SIZE)
         answer = await self._graphql.execute(
             listing.document(wanted), {"filter": dict(native_filter)}, listing.adapter

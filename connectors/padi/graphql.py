@@ -17,6 +17,7 @@ from connectors.errors import (
     NetworkRateLimited,
     NetworkRejected,
     NetworkUnavailable,
+    logged,
 )
 from connectors.http import JsonClient, parse
 from connectors.padi.auth import BearerAuth, TokenCache
@@ -40,14 +41,26 @@ STATUS_OF_CODE: dict[str, int] = {
 
 
 class PadiRejected(NetworkRejected):
-    """PaDi refused an operation: its first error's code and details, for callers to read."""
+    """PaDi refused an operation: its first error's code and details, for callers to read.
+
+    ``message`` is the hub's; ``said`` is PaDi's own wording, for the order refusals that
+    restate it to the buyer (``connectors/padi/orders.py``) and nowhere else.
+    """
 
     def __init__(
-        self, network: str, message: str, code: str, details: list[dict[str, Any]]
+        self,
+        network: str,
+        message: str,
+        code: str,
+        details: list[dict[str, Any]],
+        *,
+        said: str = "",
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(network, message, STATUS_OF_CODE.get(code, 400))
+        super().__init__(network, message, STATUS_OF_CODE.get(code, 400), request_id=request_id)
         self.code = code
         self.details = details
+        self.said = said
 
 
 class _Extensions(BaseModel):
@@ -114,9 +127,19 @@ class GraphQLClient:
 
 
 def _failure(network: str, errors: list[_Error]) -> ConnectorError:
-    """PaDi's own fault (INTERNAL) is an outage; every other code refuses our request."""
-    message = "; ".join(f"{e.extensions.code}: {e.message}" for e in errors[:3])
+    """PaDi's own fault (INTERNAL) is an outage; every other code refuses our request.
+
+    PaDi's messages go to the log under the request id, not into the error's message.
+    """
+    said = "; ".join(f"{e.extensions.code}: {e.message}" for e in errors[:3])
     if any(e.extensions.code == INTERNAL for e in errors):
-        return NetworkUnavailable(network, message)
+        message = "server error (INTERNAL)"
+        return NetworkUnavailable(
+            network, message, request_id=logged(network, message, f"{GRAPHQL_PATH}: {said}")
+        )
     first = errors[0].extensions
-    return PadiRejected(network, message, first.code, first.details)
+    message = f"request rejected ({first.code})"
+    request_id = logged(network, message, f"{GRAPHQL_PATH}: {said}")
+    return PadiRejected(
+        network, message, first.code, first.details, said=said, request_id=request_id
+    )

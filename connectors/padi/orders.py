@@ -87,7 +87,10 @@ class PadiOrders:
                 if current is not None and current.status is OrderStatus.CANCELLED:
                     return current
             raise NetworkRejected(
-                self._network, f"cannot cancel order {order_id}: {_reason(error)}", error.status
+                self._network,
+                f"cannot cancel order {order_id}: {_reason(error)}",
+                error.status,
+                request_id=error.request_id,
             ) from None
         return answer.result.record(self._network)
 
@@ -102,7 +105,7 @@ def _order_refused(network: str, request: OrderRequest, error: PadiRejected) -> 
     reason = _reason(error)
     message = f"order refused: {problems} [{reason}]" if problems else f"order refused: {reason}"
     status = 422 if error.code == "NOT_FOUND" else error.status
-    return NetworkRejected(network, message, status)
+    return NetworkRejected(network, message, status, request_id=error.request_id)
 
 
 def _problem(request: OrderRequest, detail: dict[str, Any]) -> str:
@@ -116,4 +119,4 @@ def _problem(request: OrderRequest, detail: dict[str, Any]) -> str:
 
 
 def _reason(error: PadiRejected) -> str:
-    return f"PaDi {error.message}"
+    return f"PaDi {error.said or error.message}"

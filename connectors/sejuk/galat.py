@@ -39,7 +39,7 @@ def refusal(network: str, what: str, error: NetworkRejected) -> NetworkRejected:
     reason = f"{meaning} — SEJUK: {galat.pesan}" if meaning else f"SEJUK: {galat.pesan}"
     details = "; ".join(_detail(d) for d in galat.rincian)
     message = f"{what}: {reason} [{galat.kode}]" + (f" ({details})" if details else "")
-    return NetworkRejected(network, message, error.status, error.body)
+    return NetworkRejected(network, message, error.status, error.body, request_id=error.request_id)
 
 
 def _detail(detail: Mapping[str, Any]) -> str:

@@ -62,7 +62,9 @@ class SejukOrders:
         if pesanan_id is None:
             return None
         try:
-            answer = await self._client.request("GET", f"{PESANAN_PATH}/{pesanan_id}")
+            answer = await self._client.request(
+                "GET", f"{PESANAN_PATH}/{pesanan_id}", expected=(404,)
+            )
         except NetworkRejected as error:
             if error.status == 404:
                 return None

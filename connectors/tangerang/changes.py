@@ -46,7 +46,11 @@ async def product_changes(
     except NetworkRejected as error:
         if error.status == 400 and after is not None:
             raise NetworkRejected(
-                network, f"{after!r} is not a change marker of this network", 400, error.body
+                network,
+                f"{after!r} is not a change marker of this network",
+                400,
+                error.body,
+                request_id=error.request_id,
             ) from None
         raise
     page = parse(network, CHANGE_PAGE, answer)

@@ -201,7 +201,7 @@ class TangerangConnector:
         if not is_order_id(order_id):
             return None
         try:
-            answer = await self._http.request("GET", f"/v2/orders/{order_id}")
+            answer = await self._http.request("GET", f"/v2/orders/{order_id}", expected=(404,))
         except NetworkRejected as error:
             if error.status == 404:
                 return None
@@ -257,6 +257,9 @@ class TangerangConnector:
         convert: Callable[[str, Native], Record],
     ) -> Page[Record]:
         cursor, skip = _decode_position(self._code, after)
+        if limit < 1:
+            # Tangerang refuses ``limit=0``; an empty window needs no request.
+            return Page((), (), has_more=True)
         native = await self._fetch(path, params, cursor, min(skip + limit, MAX_PAGE_SIZE), adapter)
         while skip >= len(native.items) and native.next_cursor is not None:
             # Only after the last item of a full final page that has since grown.

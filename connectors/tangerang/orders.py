@@ -73,4 +73,10 @@ def refusal(error: NetworkRejected) -> NetworkRejected:
         if p.problem
     )
     message = f"{answer.message} ({problems})" if problems else answer.message
-    return NetworkRejected(error.network, f"{message} [{answer.code}]", error.status, error.body)
+    return NetworkRejected(
+        error.network,
+        f"{message} [{answer.code}]",
+        error.status,
+        error.body,
+        request_id=error.request_id,
+    )

@@ -20,7 +20,7 @@ from typing import cast
 import httpx
 from pydantic import ValidationError
 
-from connectors.errors import NetworkProtocolError, NetworkRejected, NetworkUnavailable
+from connectors.errors import NetworkProtocolError, NetworkRejected, NetworkUnavailable, logged
 from connectors.records import TransactionRecord
 from connectors.tangerang.native import TRANSACTION, NativeTransaction, transaction_record
 from connectors.tangerang.sse import EventParser
@@ -50,11 +50,17 @@ class StreamPolicy:
 
 
 class _Dropped(Exception):
-    """The connection failed or ended in a way worth reconnecting after."""
+    """The connection failed or ended in a way worth reconnecting after.
 
-    def __init__(self, reason: str, delay: float | None = None) -> None:
+    ``reason`` is the hub's words; ``detail`` (the URL, the transport's exception) is for
+    the log, written only if the stream gives up.
+    """
+
+    def __init__(self, reason: str, delay: float | None = None, detail: str = "") -> None:
         super().__init__(reason)
+        self.reason = reason
         self.delay = delay
+        self.detail = detail or reason
 
 
 class TransactionStream:
@@ -144,9 +150,9 @@ class TransactionStream:
                 failures += 1
                 limit = self._policy.max_failures
                 if limit is not None and failures >= limit and not self._closing.is_set():
-                    raise NetworkUnavailable(
-                        self.network, f"transaction stream: {dropped} ({failures} times in a row)"
-                    ) from None
+                    message = f"transaction stream: {dropped.reason} ({failures} times in a row)"
+                    request_id = logged(self.network, message, dropped.detail)
+                    raise NetworkUnavailable(self.network, message, request_id=request_id) from None
                 delay = self._delay(failures, dropped.delay)
                 continue
             failures = 0
@@ -179,9 +185,9 @@ class TransactionStream:
             async with self._deadline(self._open_timeout):
                 response = await self._client.send(request, stream=True)
         except TimeoutError:
-            raise _Dropped("no answer in time") from None
+            raise _Dropped("no answer in time", detail=f"GET {request.url}: no answer") from None
         except httpx.TransportError as error:
-            raise _Dropped(f"cannot reach it: {error!r}") from None
+            raise _Dropped("unreachable", detail=f"GET {request.url}: {error!r}") from None
         status = response.status_code
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if status == 200 and media == "text/event-stream":
@@ -193,14 +199,17 @@ class TransactionStream:
             text = ""
         finally:
             await response.aclose()
+        said = f"GET {request.url} answered {status} as {media or 'no media type'}: {text}"
         if status == 429 or status >= 500:
-            raise _Dropped(f"answered {status}", _retry_after(response.headers))
+            raise _Dropped(f"HTTP {status}", _retry_after(response.headers), detail=said)
         if status >= 400:
+            message = f"transaction stream request rejected (HTTP {status})"
             raise NetworkRejected(
-                self.network, f"GET {STREAM_PATH} answered {status}: {text}", status
+                self.network, message, status, request_id=logged(self.network, message, said)
             )
+        message = f"transaction stream answered HTTP {status}, not an event stream"
         raise NetworkProtocolError(
-            self.network, f"the stream answered {status} as {media or 'no media type'}"
+            self.network, message, request_id=logged(self.network, message, said)
         )
 
     async def _next_line(self, lines: AsyncGenerator[str, None]) -> str:
@@ -213,7 +222,7 @@ class TransactionStream:
         except TimeoutError:
             raise _Dropped("silent past the idle timeout") from None
         except httpx.TransportError as error:
-            raise _Dropped(f"connection lost: {error!r}") from None
+            raise _Dropped("connection lost", detail=f"{STREAM_PATH}: {error!r}") from None
 
     def _record(self, parser: EventParser, line: str) -> TransactionRecord | None:
         """The transaction ``line`` completes, if any; events seen before are skipped."""
@@ -231,8 +240,11 @@ class TransactionStream:
         try:
             return TRANSACTION.validate_json(data)
         except ValidationError as error:
+            # The validation errors quote the event: the log's, not the client's.
+            message = "transaction stream event in an unexpected shape"
+            detail = f"{STREAM_PATH}: {error.errors(include_url=False)[:3]}"
             raise NetworkProtocolError(
-                self.network, f"unexpected stream event: {error.errors()[:3]}"
+                self.network, message, request_id=logged(self.network, message, detail)
             ) from None
 
     def _delay(self, failures: int, hinted: float | None) -> float:

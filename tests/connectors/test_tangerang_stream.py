@@ -29,6 +29,7 @@ from networks.tangerang.broadcast import Broadcaster
 from networks.tangerang.settings import TangerangSettings
 from networks.tangerang.signing import HmacAuth
 from networks.testing import on_free_port
+from tests.connectors.logs import logged_for
 
 CLIENT_ID = "koperasi-hub"
 SECRET = "tangerang-dev-secret"
@@ -280,7 +281,7 @@ async def test_closing_the_connector_ends_its_streams(tmp_path: Path) -> None:
         await network.listeners(0)
 
 
-async def test_refusals_are_final(tmp_path: Path) -> None:
+async def test_refusals_are_final(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     async with served(tmp_path) as network:
         connector = TangerangConnector(config(network.url))
         with pytest.raises(NetworkRejected) as caught:
@@ -294,7 +295,8 @@ async def test_refusals_are_final(tmp_path: Path) -> None:
         with pytest.raises(NetworkRejected) as caught:
             await anext(impostor.transactions(COOP))
         assert caught.value.status == 401
-        assert "invalid_signature" in caught.value.message
+        assert "invalid_signature" not in caught.value.message
+        assert "invalid_signature" in logged_for(caplog, caught.value)
         await impostor.aclose()
         assert network.broadcaster.subscriber_count == 0
 
