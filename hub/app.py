@@ -143,7 +143,7 @@ def create_app(
         app.state.services = services
         app.state.audit = AuditLog(engine)
         try:
-            auth = await AuthService.start(settings, engine, transport=auth_transport)
+            auth = await AuthService.start(settings, engine, transport=auth_transport, redis=redis)
             app.state.auth = auth
             app.state.pipeline = Pipeline(
                 served,

@@ -95,20 +95,28 @@ def network_errors(context: Context) -> list[GraphQLError]:
     for failure in context.failures:
         outcome = failure.outcome
         code = code_of(outcome.error) or "NETWORK_UNAVAILABLE"
+        extensions = {"code": code, "network": outcome.code, "status": outcome.status.value}
+        if outcome.request_id is not None:
+            # The log line with what the network itself said (connectors.errors.logged).
+            extensions["requestId"] = outcome.request_id
         found.append(
             GraphQLError(
                 f"network {outcome.code} {outcome.status.value.lower()}: {outcome.message}",
                 path=list(failure.path),
-                extensions={"code": code, "network": outcome.code, "status": outcome.status.value},
+                extensions=extensions,
             )
         )
     return found
 
 
 class ErrorCodes(SchemaExtension):
-    """Gives every error its code and adds the fan-out's network errors."""
+    """Gives every error its code and adds the fan-out's network errors.
 
-    def on_operation(self) -> Iterator[None]:
+    It works as execution ends, not as the operation does: a transport that streams
+    (the WebSocket) sends a query's result before the operation's hooks finish.
+    """
+
+    def on_execute(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if result is None:

@@ -28,7 +28,9 @@ SCHEMA = build_schema()
 PAGE = "query($n: Int!) { search(first: $n) { edges { node { name } } } }"  # cost 2 + 2n
 
 
-UNBOUNDED = DocumentBounds(max_chars=10**7, max_tokens=10**6, max_fields=10**6, max_directives=10**6)
+UNBOUNDED = DocumentBounds(
+    max_chars=10**7, max_tokens=10**6, max_fields=10**6, max_directives=10**6
+)
 
 
 def refusal(
