@@ -1,8 +1,10 @@
 """Idempotency keys: a retried request finds what its first copy made.
 
 A hub record made under a caller's key stores the key and a fingerprint of the request
-(``request_hash``); a unique constraint over the key (and whose key it is) settles two
-copies racing. The same key with another request is a conflict, never a second record.
+(``request_hash``); a unique constraint over whose key it is and the key (orders: the
+buyer; group buys: the coordinator; RFQs: the buying BUMN) settles two copies racing.
+Keys are per organisation: two tenants' equal keys never meet, so neither can block the
+other's retries. The same key with another request is a conflict, never a second record.
 """
 
 from __future__ import annotations

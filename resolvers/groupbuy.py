@@ -1,14 +1,17 @@
 """Group buys: arguments checked and global IDs decoded, then the group-buy service.
 
-Who may do what:
+Who may do what (the rules are declared on the fields, ``schema/groupbuy.py``, and
+enforced by ``resolvers.access``):
 
 * reading group buys needs ``catalog:read``: they are offers any cooperative may find and
-  join. A participant's quantity and cost are its own business, though: a token sees
-  every participant only when its organisation coordinates the group buy, and otherwise
-  only its own entry (``visible_participants``). Without a token (auth off) all is shown;
-* changing one needs ``groupbuy:write``, and the cooperative named in the input (the
-  coordinator opening or closing, the participant joining or withdrawing) must be the
-  token's organisation: FORBIDDEN otherwise, before anything is written;
+  join, so anonymous requests read them too. A participant's quantity and cost are its own
+  business, though: a token sees every participant only when its organisation coordinates
+  the group buy, and otherwise only its own entry (``visible_participants``); an anonymous
+  request sees none. Filtering by ``participantId`` is for the token's own cooperative
+  (FORBIDDEN for another, UNAUTHENTICATED anonymously);
+* changing one needs a token with ``groupbuy:write``, and the cooperative named in the
+  input (the coordinator opening or closing, the participant joining or withdrawing) must
+  be the token's organisation: FORBIDDEN otherwise, before anything is written;
 * the aggregate order is the coordinator's: other organisations see no ``order``.
 """
 
@@ -127,7 +130,8 @@ async def group_buys(
     first: int,
     after: str | None,
 ) -> GroupBuyPage:
-    """Newest first, narrowed by the filter (catalog:read)."""
+    """Newest first, narrowed by the filter (catalog:read; ``participant_id`` only the
+    token's own cooperative)."""
     access.require(context, access.CATALOG_READ)
     first = validation.page_size(first, context.federation.limits.max_page_size)
     where = GroupBuyFilter(
@@ -140,6 +144,9 @@ async def group_buys(
             network_key(participant_id, "Cooperative", "participantId") if participant_id else None
         ),
     )
+    # Also guarded on the field: whose group buys a cooperative joined is its own business.
+    if participant_id is not None and not access.may_act_for(context, participant_id):
+        raise ForbiddenError("a token sees only its own cooperative's group buys")
     position = decode_newest_first(after, "a group buy") if after else None
     found = await context.group_buys.list(where, first + 1, position)
     return GroupBuyPage(tuple(found[:first]), len(found) > first, after is not None)
@@ -153,7 +160,7 @@ async def group_buy_updates(context: Context, group_buy_id: str) -> AsyncIterato
 
 
 def visible_participants(context: Context, group_buy: GroupBuy) -> Sequence[Participant]:
-    """Every participant for the coordinator (and without a token), else one's own."""
+    """Every participant for the coordinator, one's own for another token, none anonymously."""
     if _sees_all(context, group_buy):
         return group_buy.participants
     return [p for p in group_buy.participants if _is_own(context, p.key)]

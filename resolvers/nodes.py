@@ -24,27 +24,20 @@ Found = (
 )
 
 
-def check(context: Context, type_name: str) -> None:
-    """Refuse (FORBIDDEN) unless the token may read ``type_name``: orders:read for an
-    Order, catalog:read for the catalogue's types."""
-    if type_name in ("Rfq", "Quote"):
-        access.require(context, access.PROCUREMENT_READ)
-        return
-    access.require(context, access.ORDERS_READ if type_name == "Order" else access.CATALOG_READ)
-
-
 async def load_many(context: Context, decoded: list[tuple[str, tuple[str, ...]]]) -> list[Found]:
-    """Each ID's record, in order; every scope is checked before anything is loaded."""
+    """Each ID's record, in order; every type's rule is checked before anything is loaded."""
     for type_name, _ in decoded:
-        check(context, type_name)
+        access.check_node(context, type_name)
     # Gathered, so the loaders see every id in one tick and batch them per network.
     return list(await asyncio.gather(*(load(context, *d) for d in decoded)))
 
 
 async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Found:
     """The record an ID names (a network code for ``Network``), or None when it is gone
-    or is another organisation's order."""
-    check(context, type_name)
+    or is another organisation's. The type's rule (declared on it, ``access.node_rule``)
+    is checked first: FORBIDDEN without its scope, UNAUTHENTICATED anonymously for an
+    organisation's own type."""
+    access.check_node(context, type_name)
     loaders = context.loaders
     federation = context.federation
     if type_name == "Supplier" and len(parts) == 1:

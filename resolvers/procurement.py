@@ -1,19 +1,15 @@
 """Procurement: global IDs decoded, scopes checked, the caller's organisation, the service.
 
-Who acts (``federation.procurement`` decides what each organisation may see and do):
+Who acts (``federation.procurement`` decides what each organisation may see and do): the
+token's organisation, ``BUMN:<id>`` as that BUMN, ``Supplier:<nib>`` as that supplier.
 
-* **With a principal** the token's organisation acts: ``BUMN:<id>`` as that BUMN,
-  ``Supplier:<nib>`` as that supplier. Any other token (a cooperative's, or none bound)
-  is FORBIDDEN on every procurement field; ``node``/``nodes`` read its RFQs as null.
-  An input or filter that names another organisation (``buyerId``, ``supplierId``,
+* Every procurement field is an organisation's own (``resolvers.access``): without a token
+  it is UNAUTHENTICATED, and any other token (a cooperative's, or none bound) is FORBIDDEN;
+  ``node``/``nodes`` read its RFQs as null.
+* An input or filter that names another organisation (``buyerId``, ``supplierId``,
   ``buyer``) is FORBIDDEN, before anything is read or written, as ``placeOrder`` is.
-  Scopes: ``procurement:read`` to read RFQs and quotes, ``procurement:write`` to publish,
+* Scopes: ``procurement:read`` to read RFQs and quotes, ``procurement:write`` to publish,
   quote and award, ``analytics:read`` for ``spend``.
-* **Without a principal** (auth off, development) the request acts as the organisation it
-  names, as orders do: ``publishRfq`` as its ``buyerId``, ``submitQuote`` as its
-  ``supplierId``, ``spend`` as its ``buyer``, ``rfqs`` as its filter's ``buyerId`` or
-  ``supplierId`` (one of them is required). An RFQ asked for by ID (``rfq``, ``node``,
-  ``awardRfq``) is seen and awarded as its buyer: anonymous sees everything.
 """
 
 from __future__ import annotations
@@ -111,12 +107,12 @@ def named(global_id: str, kind: OrgKind, argument: str) -> Organisation:
     return Organisation(kind, rest)
 
 
-def token_organisation(context: Context) -> Organisation | None:
-    """The principal's organisation as procurement knows it; None without a principal.
-    ForbiddenError for a token bound to no BUMN or supplier."""
+def token_organisation(context: Context) -> Organisation:
+    """The principal's organisation as procurement knows it. UnauthenticatedError without
+    a principal, ForbiddenError for a token bound to no BUMN or supplier."""
+    access.authenticated(context, "procurement")
     principal = context.principal
-    if principal is None:
-        return None
+    assert principal is not None
     if principal.organization is not None:
         type_name, rest = _decode_organisation(principal.organization)
         if type_name == "BUMN" and rest:
@@ -126,28 +122,12 @@ def token_organisation(context: Context) -> Organisation | None:
     raise ForbiddenError("procurement is for BUMN and UMKM suppliers: this token is neither's")
 
 
-def _acting(context: Context, given: Organisation | None, argument: str) -> Organisation:
-    """Who acts: the token's organisation (which ``given`` must be, when given), or
-    ``given`` for an anonymous request (InputError when absent)."""
+def _acting(context: Context, given: Organisation | None) -> Organisation:
+    """Who acts: the token's organisation, which ``given`` must be, when given."""
     own = token_organisation(context)
-    if own is None:
-        if given is None:
-            raise InputError(f"without a token, name the organisation that acts: `{argument}`")
-        return given
     if given is not None and given != own:
         raise ForbiddenError("a token acts only for its own organisation")
     return own
-
-
-async def _viewer_of(context: Context, native_id: str) -> Organisation:
-    """Who reads RFQ ``native_id``: the token's organisation, or anonymously its buyer."""
-    own = token_organisation(context)
-    if own is not None:
-        return own
-    found = await context.procurement.store.load_rfqs([native_id])
-    if not found:
-        raise NotFoundError(f"no RFQ {native_id}")
-    return Organisation.bumn(found[0].buyer_id)
 
 
 # ---- reads ---------------------------------------------------------------------------
@@ -163,7 +143,7 @@ async def rfq(context: Context, global_id: str) -> SeenRfq | None:
 async def load_rfq(context: Context, native_id: str) -> SeenRfq | None:
     """The RFQ as the caller sees it; None when absent to the caller."""
     try:
-        viewer = await _viewer_of(context, native_id)
+        viewer = token_organisation(context)
         return SeenRfq(await context.procurement.get(viewer, native_id), viewer)
     except NotFoundError:
         return None
@@ -217,7 +197,7 @@ async def rfqs(
         given = named(buyer_id, OrgKind.BUMN, "buyerId")
     elif supplier_id is not None:
         given = named(supplier_id, OrgKind.SUPPLIER, "supplierId")
-    viewer = _acting(context, given, "filter.buyerId or filter.supplierId")
+    viewer = _acting(context, given)
     if not 1 <= first <= MAX_PAGE:
         raise InputError(f"`first` must be 1-{MAX_PAGE}")
     position = decode_newest_first(after, "an RFQ") if after else None
@@ -268,7 +248,7 @@ async def spend(
     """A BUMN's spend: analytics:read, and only the token's own BUMN."""
     access.require(context, access.ANALYTICS_READ)
     given = named(buyer, OrgKind.BUMN, "buyer") if buyer is not None else None
-    viewer = _acting(context, given, "filter.buyer")
+    viewer = _acting(context, given)
     if viewer.kind is not OrgKind.BUMN:
         raise ForbiddenError("a BUMN sees only its own spend")
     flt = SpendFilter(viewer.id, first_month, last_month, group_by)
@@ -290,10 +270,10 @@ async def publish_rfq(
     prefer_small: bool,
     idempotency_key: str | None = None,
 ) -> SeenRfq:
-    """Publish an RFQ: procurement:write, as the token's BUMN (or ``buyerId``)."""
+    """Publish an RFQ: procurement:write, as the token's BUMN (which ``buyerId`` names)."""
     access.require(context, access.PROCUREMENT_WRITE)
     given = named(buyer_id, OrgKind.BUMN, "buyerId") if buyer_id is not None else None
-    buyer = _acting(context, given, "buyerId")
+    buyer = _acting(context, given)
     draft = RfqDraft(
         title=title,
         items=tuple(RfqItemDraft(i.description, i.kbli, i.quantity, i.unit) for i in items),
@@ -316,11 +296,12 @@ async def submit_quote(
     delivery_days: int,
     note: str,
 ) -> SeenQuote:
-    """Quote on an RFQ: procurement:write, as the token's supplier (or ``supplierId``)."""
+    """Quote on an RFQ: procurement:write, as the token's supplier (which ``supplierId``
+    names)."""
     access.require(context, access.PROCUREMENT_WRITE)
     native_rfq = decode_node(rfq, "Rfq", "rfqId")[0]
     given = named(supplier_id, OrgKind.SUPPLIER, "supplierId") if supplier_id else None
-    supplier = _acting(context, given, "supplierId")
+    supplier = _acting(context, given)
     drafts = []
     for line in lines:
         product = None
@@ -343,7 +324,7 @@ async def award_rfq(context: Context, rfq: str, quote: str) -> tuple[SeenRfq, Aw
     quote_parts = decode_node(quote, "Quote", "quoteId")
     if len(quote_parts) != 2 or quote_parts[0] != native_rfq:
         raise InputError("`quoteId` must be a quote on this RFQ")
-    buyer = await _viewer_of(context, native_rfq)
+    buyer = token_organisation(context)
     found = await context.procurement.award(buyer, native_rfq, quote_parts[1])
     context.rfq_quotes.clear_all()  # their statuses changed
     return SeenRfq(await context.procurement.get(buyer, native_rfq), buyer), found

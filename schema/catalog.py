@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from connectors.records import ProductRecord
 from networks.common.catalog import CATEGORY_BY_SLUG
+from resolvers import access
 from resolvers.catalog import Counts, IndexFacets, WindowFacets
 from resolvers.context import Context
 from resolvers.ids import to_global_id
@@ -36,6 +37,7 @@ class PriceTier:
     unit_price: Money = strawberry.field(description="The price of each unit in this tier.")
 
 
+@access.node_rule(access.CATALOG_READ, access.Tenancy.PUBLIC)
 @strawberry.type(description="A product offered by a supplier in one network.")
 class Product(Node):
     native_id: str = strawberry.field(description="The product's id in its own network.")

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from connectors.records import CooperativeRecord, PartnershipRecord
+from resolvers import access
 from resolvers.context import Context
 from resolvers.ids import to_global_id
 from schema.common import Region
@@ -66,6 +67,7 @@ class JukPartnership:
         return Supplier.of(found) if found is not None else None
 
 
+@access.node_rule(access.CATALOG_READ, access.Tenancy.PUBLIC)
 @strawberry.type(description="A cooperative registered in one network.")
 class Cooperative(Node):
     native_id: str = strawberry.field(description="The cooperative's id in its own network.")

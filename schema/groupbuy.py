@@ -13,7 +13,7 @@ from strawberry.types import Info
 from federation.groupbuy.model import Allocation, GroupBuyState, Participant
 from federation.groupbuy.model import GroupBuy as GroupBuyRecord
 from federation.groupbuy.pricing import PriceQuote
-from resolvers import groupbuy
+from resolvers import access, groupbuy
 from resolvers.context import Context
 from resolvers.ids import to_global_id
 from schema.catalog import PriceTier, Product
@@ -134,6 +134,7 @@ class GroupBuyAllocation:
         return await _cooperative(info, self.record.key)
 
 
+@access.node_rule(access.CATALOG_READ, access.Tenancy.PUBLIC)
 @strawberry.type(
     description="A belanja bareng: cooperatives from any network buying one product together "
     "to reach the supplier's wholesale tiers. One aggregate order is placed at close."
@@ -260,7 +261,7 @@ class GroupBuyFilter:
         default=None, description="Coordinated by this Cooperative."
     )
     participant_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Joined by this Cooperative."
+        default=None, description="Joined by this Cooperative: the token's own."
     )
 
 
@@ -302,6 +303,12 @@ class JoinGroupBuyInput:
     )
 
 
+# Whose group buys a cooperative joined is its own business; whose it coordinates is not:
+# every group buy shows its coordinator to anyone browsing offers.
+GROUP_BUYS = access.catalogue(
+    own=("filter.participantId",),
+    public={"filter.coordinatorId": "a group buy is an offer that names its coordinator"},
+)
 GROUP_BUY_ID = strawberry.argument(description="The GroupBuy's global ID.")
 COOPERATIVE_ID = strawberry.argument(description="The acting Cooperative's global ID.")
 
@@ -320,14 +327,18 @@ def connection(page: groupbuy.GroupBuyPage) -> GroupBuyConnection:
 class GroupBuyQueries:
     """The group-buy root fields of Query."""
 
-    @strawberry.field(description="One group buy; null when there is none.")
+    @strawberry.field(
+        description="One group buy; null when there is none.", extensions=[access.catalogue()]
+    )
     async def group_buy(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, GROUP_BUY_ID]
     ) -> GroupBuy | None:
         found = await groupbuy.group_buy(info.context, id)
         return GroupBuy.of(found) if found is not None else None
 
-    @strawberry.field(description="Group buys, newest first: find one to join.")
+    @strawberry.field(
+        description="Group buys, newest first: find one to join.", extensions=[GROUP_BUYS]
+    )
     async def group_buys(
         self,
         info: Info[Context, None],
@@ -356,7 +367,8 @@ class GroupBuyMutations:
 
     @strawberry.mutation(
         description="Open a group buy on a product, coordinated by your cooperative. Its "
-        "price follows the product's wholesale tiers as participants join."
+        "price follows the product's wholesale tiers as participants join.",
+        extensions=[access.owned(access.GROUPBUY_WRITE, own=("input.coordinatorId",))],
     )
     async def open_group_buy(
         self,
@@ -376,7 +388,8 @@ class GroupBuyMutations:
         return GroupBuy.of(opened)
 
     @strawberry.mutation(
-        description="Join an open group buy with a quantity; joining again changes it."
+        description="Join an open group buy with a quantity; joining again changes it.",
+        extensions=[access.owned(access.GROUPBUY_WRITE, own=("input.cooperativeId",))],
     )
     async def join_group_buy(
         self,
@@ -391,7 +404,10 @@ class GroupBuyMutations:
         )
         return GroupBuy.of(joined)
 
-    @strawberry.mutation(description="Leave an open group buy.")
+    @strawberry.mutation(
+        description="Leave an open group buy.",
+        extensions=[access.owned(access.GROUPBUY_WRITE, own=("cooperativeId",))],
+    )
     async def withdraw_from_group_buy(
         self,
         info: Info[Context, None],
@@ -406,7 +422,8 @@ class GroupBuyMutations:
     @strawberry.mutation(
         description="Close now, as the coordinator: one aggregate order is placed at the "
         "supplier's network and allocated to the participants. CLOSED, FAILED (nobody is "
-        "charged) or CLOSING while the order is still on its way."
+        "charged) or CLOSING while the order is still on its way.",
+        extensions=[access.owned(access.GROUPBUY_WRITE, own=("cooperativeId",))],
     )
     async def close_group_buy(
         self,
@@ -425,7 +442,8 @@ class GroupBuySubscriptions:
     """The group-buy root fields of Subscription."""
 
     @strawberry.subscription(
-        description="The group buy now, then every time it changes, until it ends."
+        description="The group buy now, then every time it changes, until it ends.",
+        extensions=[access.catalogue()],
     )
     async def group_buy_updates(
         self,

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import orders
+from resolvers import access, orders
 from resolvers.context import Context
 from schema.groupbuy import GroupBuyMutations
 from schema.orders import Order, PlaceOrderInput
@@ -19,7 +19,8 @@ class Mutation(GroupBuyMutations, ProcurementMutations):
     @strawberry.mutation(
         description="Order from suppliers in any networks at once. The hub places one "
         "sub-order per network and confirms them all, or cancels the ones placed and reports "
-        "FAILED with the reason. The same idempotencyKey always returns the same order."
+        "FAILED with the reason. The same idempotencyKey always returns the same order.",
+        extensions=[access.owned(access.ORDERS_WRITE, own=("input.buyerId",))],
     )
     async def place_order(
         self,
@@ -40,7 +41,8 @@ class Mutation(GroupBuyMutations, ProcurementMutations):
 
     @strawberry.mutation(
         description="Cancel a confirmed order at every network; CONFLICT when a network "
-        "has shipped it already."
+        "has shipped it already.",
+        extensions=[access.owned(access.ORDERS_WRITE)],
     )
     async def cancel_order(
         self,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry.types import Info
 
-from resolvers import catalog
+from resolvers import access, catalog
 from resolvers.context import Context
 from resolvers.ids import to_global_id
 from schema.node import Node
@@ -19,6 +19,7 @@ NAMES = {
 }
 
 
+@access.node_rule(access.CATALOG_READ, access.Tenancy.PUBLIC)
 @strawberry.type(description="A regional cooperative network the hub federates.")
 class Network(Node):
     code: str = strawberry.field(description="Short code, e.g. `sejuk`, `tangerang`, `padi`.")

@@ -13,6 +13,7 @@ from federation.orders.model import Order as OrderRecord
 from federation.orders.model import OrderEvent as EventRecord
 from federation.orders.model import OrderLine as LineRecord
 from federation.orders.model import SubOrder as SubOrderRecord
+from resolvers import access
 from resolvers.context import Context
 from resolvers.ids import from_global_id, to_global_id
 from schema.catalog import Product
@@ -126,6 +127,7 @@ class OrderEvent:
         )
 
 
+@access.node_rule(access.ORDERS_READ, access.Tenancy.OWNED)
 @strawberry.type(description="An order across networks, placed by the hub for a buyer.")
 class Order(Node):
     status: OrderStatus = strawberry.field(description="Where it stands.")

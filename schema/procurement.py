@@ -16,7 +16,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from federation.procurement import model
-from resolvers import procurement
+from resolvers import access, procurement
 from resolvers.context import Context
 from resolvers.ids import to_global_id
 from schema.common import Money, PageInfo, Region
@@ -122,6 +122,7 @@ class QuoteLine:
         )
 
 
+@access.node_rule(access.PROCUREMENT_READ, access.Tenancy.OWNED)
 @strawberry.type(description="A supplier's answer to an RFQ: a price for every item.")
 class Quote(Node):
     rfq_id: strawberry.ID = strawberry.field(description="The RFQ's global ID.")
@@ -224,6 +225,7 @@ class Award:
         return Order.of(found) if found is not None else None
 
 
+@access.node_rule(access.PROCUREMENT_READ, access.Tenancy.OWNED)
 @strawberry.type(
     description="A BUMN's request for quotation, seen by its buyer and invited suppliers."
 )
@@ -437,7 +439,10 @@ def _label(group: model.SpendGroup, key: str) -> str:
 class ProcurementQueries:
     """The procurement root fields of Query."""
 
-    @strawberry.field(description="One RFQ by its global ID; null when it is not yours to see.")
+    @strawberry.field(
+        description="One RFQ by its global ID; null when it is not yours to see.",
+        extensions=[access.owned(access.PROCUREMENT_READ)],
+    )
     async def rfq(
         self,
         info: Info[Context, None],
@@ -447,7 +452,10 @@ class ProcurementQueries:
         return Rfq.of(found) if found is not None else None
 
     @strawberry.field(
-        description="RFQs newest first: a BUMN's own, or those a supplier was invited to."
+        description="RFQs newest first: a BUMN's own, or those a supplier was invited to.",
+        extensions=[
+            access.owned(access.PROCUREMENT_READ, own=("filter.buyerId", "filter.supplierId"))
+        ],
     )
     async def rfqs(
         self,
@@ -477,7 +485,8 @@ class ProcurementQueries:
 
     @strawberry.field(
         description="A BUMN's spend with UMKM over whole months, grouped, with the UMKM "
-        "share: the hub's award orders plus PaDi's own figures."
+        "share: the hub's award orders plus PaDi's own figures.",
+        extensions=[access.owned(access.ANALYTICS_READ, own=("filter.buyer",))],
     )
     async def spend(
         self,
@@ -500,7 +509,8 @@ class ProcurementMutations:
 
     @strawberry.mutation(
         description="Publish an RFQ as a BUMN: sent to suppliers of each item's KBLI in the "
-        "delivery province (nationwide when none there), on PaDi as PaDi's own RFQs."
+        "delivery province (nationwide when none there), on PaDi as PaDi's own RFQs.",
+        extensions=[access.owned(access.PROCUREMENT_WRITE, own=("input.buyerId",))],
     )
     async def publish_rfq(
         self,
@@ -524,7 +534,8 @@ class ProcurementMutations:
         return Rfq.of(published)
 
     @strawberry.mutation(
-        description="Quote on an RFQ you were invited to, before its deadline, once."
+        description="Quote on an RFQ you were invited to, before its deadline, once.",
+        extensions=[access.owned(access.PROCUREMENT_WRITE, own=("input.supplierId",))],
     )
     async def submit_quote(
         self,
@@ -547,7 +558,8 @@ class ProcurementMutations:
 
     @strawberry.mutation(
         description="Award your RFQ to one of its quotes: the purchase order is issued at "
-        "the winner's network (through the order saga, or PaDi's own award). Once per RFQ."
+        "the winner's network (through the order saga, or PaDi's own award). Once per RFQ.",
+        extensions=[access.owned(access.PROCUREMENT_WRITE)],
     )
     async def award_rfq(
         self,

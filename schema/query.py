@@ -14,7 +14,7 @@ from federation.groupbuy.model import GroupBuy as GroupBuyRecord
 from federation.orders.model import Order as OrderRecord
 from federation.orders.model import OrderState
 from federation.ranking import ProductSort as Sort
-from resolvers import catalog, cooperatives, nodes, orders, procurement, suppliers
+from resolvers import access, catalog, cooperatives, nodes, orders, procurement, suppliers
 from resolvers.context import Context
 from resolvers.ids import from_global_id
 from schema.catalog import (
@@ -51,13 +51,17 @@ LIVE = strawberry.argument(
 
 @strawberry.type(description="Read the federated graph.")
 class Query(GroupBuyQueries, ProcurementQueries):
-    @strawberry.field(description="Every network the hub federates, in its fixed order.")
+    @strawberry.field(
+        description="Every network the hub federates, in its fixed order.",
+        extensions=[access.catalogue()],
+    )
     def networks(self, info: Info[Context, None]) -> list[Network]:
         return [Network.of(code) for code in catalog.networks(info.context)]
 
     @strawberry.field(
         description="Search products in every network at once: merged, ranked by text "
-        "relevance then price, and paged so each product appears exactly once."
+        "relevance then price, and paged so each product appears exactly once.",
+        extensions=[access.catalogue()],
     )
     async def search(
         self,
@@ -99,7 +103,10 @@ class Query(GroupBuyQueries, ProcurementQueries):
             facets=ProductFacets(source=result.facets),
         )
 
-    @strawberry.field(description="Suppliers across networks: one per NIB, with each listing.")
+    @strawberry.field(
+        description="Suppliers across networks: one per NIB, with each listing.",
+        extensions=[access.catalogue()],
+    )
     async def suppliers(
         self,
         info: Info[Context, None],
@@ -132,7 +139,9 @@ class Query(GroupBuyQueries, ProcurementQueries):
             networks=network_results(page, result.freshness),
         )
 
-    @strawberry.field(description="Cooperatives across networks, by name.")
+    @strawberry.field(
+        description="Cooperatives across networks, by name.", extensions=[access.catalogue()]
+    )
     async def cooperatives(
         self,
         info: Info[Context, None],
@@ -159,7 +168,10 @@ class Query(GroupBuyQueries, ProcurementQueries):
             networks=network_results(result),
         )
 
-    @strawberry.field(description="One order by its global ID; null when there is none.")
+    @strawberry.field(
+        description="One order by its global ID; null when there is none.",
+        extensions=[access.owned(access.ORDERS_READ)],
+    )
     async def order(
         self,
         info: Info[Context, None],
@@ -168,7 +180,10 @@ class Query(GroupBuyQueries, ProcurementQueries):
         found = await orders.order(info.context, id)
         return Order.of(found) if found is not None else None
 
-    @strawberry.field(description="Orders, newest first.")
+    @strawberry.field(
+        description="Orders, newest first.",
+        extensions=[access.owned(access.ORDERS_READ, own=("filter.buyerId",))],
+    )
     async def orders(
         self,
         info: Info[Context, None],
@@ -194,7 +209,10 @@ class Query(GroupBuyQueries, ProcurementQueries):
             ),
         )
 
-    @strawberry.field(description="Anything by its global ID; null when it no longer exists.")
+    @strawberry.field(
+        description="Anything by its global ID; null when it no longer exists.",
+        extensions=[access.per_node()],
+    )
     async def node(
         self,
         info: Info[Context, None],
@@ -202,7 +220,10 @@ class Query(GroupBuyQueries, ProcurementQueries):
     ) -> Node | None:
         return _wrap(await nodes.load(info.context, *from_global_id(id)))
 
-    @strawberry.field(description="Several things by global ID, in order; null for any gone.")
+    @strawberry.field(
+        description="Several things by global ID, in order; null for any gone.",
+        extensions=[access.per_node()],
+    )
     async def nodes(
         self,
         info: Info[Context, None],

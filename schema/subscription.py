@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import orders
+from resolvers import access, orders
 from resolvers.context import Context
 from schema.groupbuy import GroupBuySubscriptions
 from schema.orders import Order, Transaction
@@ -16,7 +16,10 @@ from schema.orders import Order, Transaction
 
 @strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
 class Subscription(GroupBuySubscriptions):
-    @strawberry.subscription(description="The order now, then every time it changes.")
+    @strawberry.subscription(
+        description="The order now, then every time it changes.",
+        extensions=[access.owned(access.ORDERS_READ)],
+    )
     async def order_updates(
         self,
         info: Info[Context, None],
@@ -27,7 +30,8 @@ class Subscription(GroupBuySubscriptions):
 
     @strawberry.subscription(
         description="A cooperative's transactions as they happen: its network's live stream "
-        "(Tangerang) and the hub's own order events for it."
+        "(Tangerang) and the hub's own order events for it.",
+        extensions=[access.owned(access.ORDERS_READ, own=("cooperativeId",))],
     )
     async def transactions(
         self,

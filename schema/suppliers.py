@@ -10,6 +10,7 @@ from strawberry.types import Info
 from connectors.records import CertificationKind as Kind
 from connectors.records import Scale as ScaleValue
 from connectors.records import SupplierRecord
+from resolvers import access
 from resolvers.context import Context
 from resolvers.ids import to_global_id
 from schema.common import Region
@@ -74,6 +75,7 @@ def certifications(record: SupplierRecord) -> list[Certification]:
     ]
 
 
+@access.node_rule(access.CATALOG_READ, access.Tenancy.PUBLIC)
 @strawberry.type(
     description="A business (UMKM or large supplier), one per NIB across all networks."
 )

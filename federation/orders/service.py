@@ -44,14 +44,17 @@ class OrderService:
         self.settle_seconds = settle_seconds
 
     async def place(self, loaders: Loaders, request: PlaceOrderRequest) -> Order:
-        """Place an order across networks; the same idempotency key gives the same order.
+        """Place an order across networks; the same buyer's same idempotency key gives the
+        same order (keys are per buyer).
 
         Returns once the saga is past placing (CONFIRMED, FAILED, or COMPENSATING while a
         network is unreachable) or ``settle_seconds`` passed; the worker finishes the rest,
         also after a crash.
         """
         check_shape(request)
-        existing = await self.store.find_by_key(request.idempotency_key, fingerprint(request))
+        existing = await self.store.find_by_key(
+            request.buyer_label, request.idempotency_key, fingerprint(request)
+        )
         if existing is not None:
             return await self._settled(existing.id)
         return await self.place_draft(await draft_order(loaders, request))

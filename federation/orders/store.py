@@ -36,7 +36,7 @@ class OrderStore:
 
         Raises ``ConflictError`` when the key was used for a different order.
         """
-        existing = await self.find_by_key(draft.idempotency_key, draft.request_hash)
+        existing = await self.find_by_key(draft.buyer_id, draft.idempotency_key, draft.request_hash)
         if existing is not None:
             return existing, False
         order_id = uuid.uuid4().hex
@@ -85,7 +85,9 @@ class OrderStore:
                 )
         except IntegrityError:
             # Another request with the same key won the race: it is that order or a conflict.
-            existing = await self.find_by_key(draft.idempotency_key, draft.request_hash)
+            existing = await self.find_by_key(
+                draft.buyer_id, draft.idempotency_key, draft.request_hash
+            )
             if existing is None:
                 raise
             return existing, False
@@ -93,9 +95,11 @@ class OrderStore:
         assert created is not None
         return created, True
 
-    async def find_by_key(self, key: str, request_hash: str) -> Order | None:
-        """The order ``key`` made; ConflictError when it was made from another request."""
-        made = await made_under(self.engine, orders, RequestKey(key, request_hash), (), "order")
+    async def find_by_key(self, buyer_id: str, key: str, request_hash: str) -> Order | None:
+        """The order ``buyer_id`` placed under ``key`` (keys are per buyer: another buyer's
+        equal key is another key); ConflictError when it was made from another request."""
+        whose = (orders.c.buyer_id == buyer_id,)
+        made = await made_under(self.engine, orders, RequestKey(key, request_hash), whose, "order")
         return None if made is None else await self.load(made)
 
     async def load(self, order_id: str) -> Order | None:

@@ -22,7 +22,7 @@ orders = Table(
     "orders",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("idempotency_key", String(200), nullable=False),  # the buyer's own
     Column("request_hash", String(64), nullable=False),
     Column("buyer_id", String(200), nullable=False, index=True),
     Column("buyer_name", String(300), nullable=False),
@@ -34,6 +34,8 @@ orders = Table(
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
     Index("ix_orders_created", "created_at", "id"),
+    # Keys are per buyer: one organisation's key never meets (or blocks) another's.
+    UniqueConstraint("buyer_id", "idempotency_key", name="uq_orders_buyer_key"),
 )
 
 order_lines = Table(

@@ -11,7 +11,11 @@ import strawberry
 
 from federation.hub import Federation
 from federation.orders.service import OrderService
+from hub.app import hub_documents
+from hub.settings import load_settings
+from resolvers import access
 from resolvers.context import Context, Services
+from resolvers.principal import Principal
 from schema import build_schema
 from tests.support.live import LiveNetworks, federation_over, live_networks, order_service
 
@@ -47,7 +51,27 @@ async def orders(
         yield service
 
 
-SCHEMA = build_schema()
+# The graph as the hub serves it, parsed and validated by the hub's own rules; the cost
+# limit is raised for the wide pages some tests read (tests/hub checks the limits).
+SCHEMA = build_schema(
+    extensions=[hub_documents(load_settings({"HUB_MAX_COST": "1000000"})).extension()]
+)
+EVERY_SCOPE = frozenset(
+    {
+        access.CATALOG_READ,
+        access.ORDERS_READ,
+        access.ORDERS_WRITE,
+        access.GROUPBUY_WRITE,
+        access.PROCUREMENT_READ,
+        access.PROCUREMENT_WRITE,
+        access.ANALYTICS_READ,
+    }
+)
+
+
+def token_of(organisation: str | None, scopes: frozenset[str] = EVERY_SCOPE) -> Principal:
+    """A principal of ``organisation`` (a global ID) holding ``scopes``."""
+    return Principal(f"client-{organisation}", organisation, scopes, "test")
 
 
 async def run(
@@ -55,7 +79,11 @@ async def run(
     query: str,
     variables: dict[str, Any] | None = None,
     orders: OrderService | None = None,
+    *,
+    who: str | None = None,
 ) -> strawberry.types.ExecutionResult:
-    """Execute ``query`` the way the HTTP endpoint does, with a fresh context."""
-    context = Context(federation, services=Services(orders=orders))
+    """Execute ``query`` the way the HTTP endpoint does, with a fresh context: for a token
+    of organisation ``who`` (every scope), or anonymously."""
+    principal = token_of(who) if who is not None else None
+    context = Context(federation, services=Services(orders=orders), principal=principal)
     return await SCHEMA.execute(query, variable_values=variables, context_value=context)

@@ -98,7 +98,7 @@ def codes(result: strawberry.types.ExecutionResult) -> list[str]:
 async def cooperatives(federation: Federation) -> tuple[str, str]:
     """Two cooperatives of sejuk: two organisations."""
     query = '{ cooperatives(first: 2, filter: {networks: ["sejuk"]}) { edges { node { id } } } }'
-    result = await run(federation, query)
+    result = await run(federation, query)  # the catalogue: anonymous requests read it
     first, second = (e["node"]["id"] for e in result.data["cooperatives"]["edges"])
     return str(first), str(second)
 
@@ -235,7 +235,7 @@ async def test_orders_lists_only_the_principals_own(
 ) -> None:
     mine, theirs = await cooperatives(federation)
     own = await place_for(principal(mine), federation, orders, mine, skip=7)
-    other = await place_for(None, federation, orders, theirs, skip=8)
+    other = await place_for(principal(theirs), federation, orders, theirs, skip=8)
     own_id, other_id = own.data["placeOrder"]["id"], other.data["placeOrder"]["id"]
     query = "query($b: ID) { orders(first: 100, filter: {buyerId: $b}) { edges { node { id } } } }"
     for buyer in (None, mine):
@@ -243,23 +243,23 @@ async def test_orders_lists_only_the_principals_own(
         ids = {e["node"]["id"] for e in listed.data["orders"]["edges"]}
         assert own_id in ids
         assert other_id not in ids
+    theirs_listed = await run_as(principal(theirs), federation, query, {"b": None}, orders)
+    assert other_id in {e["node"]["id"] for e in theirs_listed.data["orders"]["edges"]}
     anonymous = await run_as(None, federation, query, {"b": None}, orders)
-    assert {own_id, other_id} <= {e["node"]["id"] for e in anonymous.data["orders"]["edges"]}
+    assert anonymous.data is None
+    assert codes(anonymous) == ["UNAUTHENTICATED"]
 
 
 async def test_place_order_for_another_buyer_is_forbidden_and_writes_nothing(
     federation: Federation, orders: OrderService, clean: LiveNetworks
 ) -> None:
     mine, theirs = await cooperatives(federation)
-    before = await run_as(
-        None, federation, "{ orders(first: 100) { edges { node { id } } } }", None, orders
-    )
+    listing = "{ orders(first: 100) { edges { node { id } } } }"
+    before = await run_as(principal(theirs), federation, listing, None, orders)
     result = await place_for(principal(mine), federation, orders, theirs, skip=9)
     assert result.data is None
     assert codes(result) == ["FORBIDDEN"]
-    after = await run_as(
-        None, federation, "{ orders(first: 100) { edges { node { id } } } }", None, orders
-    )
+    after = await run_as(principal(theirs), federation, listing, None, orders)
     assert after.data == before.data
     # No principal bound to an organisation: no orders to own.
     orphan = await place_for(principal(None), federation, orders, mine, skip=9)
@@ -267,15 +267,65 @@ async def test_place_order_for_another_buyer_is_forbidden_and_writes_nothing(
     assert codes(orphan) == ["FORBIDDEN"]
 
 
-async def test_anonymous_requests_keep_working(
+async def test_two_organisations_equal_idempotency_keys_never_meet(
     federation: Federation, orders: OrderService, clean: LiveNetworks
 ) -> None:
-    result = await run_as(
-        None,
-        federation,
-        "{ networks { code } search(first: 1) { edges { node { id } } } orders { edges { cursor } } }",
-        None,
-        orders,
+    mine, theirs = await cooperatives(federation)
+    product = await orderable(federation, "sejuk", 10)
+    key = f"shared-{uuid.uuid4()}"
+
+    def order_in(buyer: str, quantity: int) -> dict[str, Any]:
+        return {
+            "input": {
+                "buyerId": buyer,
+                "lines": [{"productId": product["id"], "quantity": quantity}],
+                "deliveryRegionCode": "32.73",
+                "idempotencyKey": key,
+            }
+        }
+
+    theirs_placed = await run_as(
+        principal(theirs), federation, PLACE, order_in(theirs, product["minOrder"]), orders
     )
-    assert result.errors is None
-    assert [n["code"] for n in result.data["networks"]] == ["sejuk", "tangerang", "padi"]
+    assert theirs_placed.errors is None, theirs_placed.errors
+    # Another organisation's equal key (for another order, even) is a key of its own.
+    mine_placed = await run_as(
+        principal(mine), federation, PLACE, order_in(mine, product["minOrder"] + 1), orders
+    )
+    assert mine_placed.errors is None, mine_placed.errors
+    their_id = theirs_placed.data["placeOrder"]["id"]
+    my_id = mine_placed.data["placeOrder"]["id"]
+    assert my_id != their_id
+    # Each retry still finds its own order; a changed request under one's own key conflicts.
+    retried = await run_as(
+        principal(theirs), federation, PLACE, order_in(theirs, product["minOrder"]), orders
+    )
+    assert retried.data["placeOrder"]["id"] == their_id
+    changed = await run_as(
+        principal(mine), federation, PLACE, order_in(mine, product["minOrder"]), orders
+    )
+    assert codes(changed) == ["CONFLICT"]
+
+
+async def test_anonymous_requests_read_the_catalogue_and_nothing_of_an_organisation(
+    federation: Federation, orders: OrderService, clean: LiveNetworks
+) -> None:
+    mine, _ = await cooperatives(federation)
+    placed = await place_for(principal(mine), federation, orders, mine, skip=11)
+    order_id = placed.data["placeOrder"]["id"]
+    catalogue = await run_as(
+        None, federation, "{ networks { code } search(first: 1) { edges { node { id } } } }"
+    )
+    assert catalogue.errors is None
+    assert [n["code"] for n in catalogue.data["networks"]] == ["sejuk", "tangerang", "padi"]
+    for query, variables in [
+        ("{ orders { edges { cursor } } }", None),
+        ("query($id: ID!) { order(id: $id) { id } }", {"id": order_id}),
+        ("query($id: ID!) { node(id: $id) { id } }", {"id": order_id}),
+        ("mutation($id: ID!) { cancelOrder(id: $id) { id } }", {"id": order_id}),
+    ]:
+        result = await run_as(None, federation, query, variables, orders)
+        assert result.data is None or not any(result.data.values())
+        assert codes(result) == ["UNAUTHENTICATED"]
+    anonymous_place = await place_for(None, federation, orders, mine, skip=11)
+    assert codes(anonymous_place) == ["UNAUTHENTICATED"]

@@ -230,6 +230,42 @@ async def test_an_open_sent_again_with_its_idempotency_key_is_the_same_group_buy
     refused = await execute(hub, OPEN, {"input": other}, who=coordinator)
     assert code(refused) == "CONFLICT"
     assert "different group buy" in refused.errors[0].message  # type: ignore[index]
+    # Another coordinator's equal key is a key of its own: its own group buy.
+    elsewhere = await open_group_buy(
+        hub, product, cast.partners[1], idempotencyKey="rapat-2026-11/beras"
+    )
+    assert elsewhere["id"] != first["id"]
+
+
+async def test_whose_group_buys_a_cooperative_joined_is_its_own_business(
+    hub: Hub, clean: LiveNetworks, cast: Cast
+) -> None:
+    product = await sejuk_product(clean)
+    coordinator, spy, joiner = cast.partners[0], cast.tangerang[0], cast.tangerang[1]
+    opened = await open_group_buy(hub, product, coordinator)
+    data(await join(hub, opened, joiner, 7))
+    query = """query L($f: GroupBuyFilter) { groupBuys(filter: $f) { edges { node {
+      id price { totalQuantity } participants { cooperativeId quantity } } } } }"""
+    by_joiner = {"f": {"participantId": gid(joiner)}}
+
+    spied = await execute(hub, query, by_joiner, who=spy)
+    assert code(spied) == "FORBIDDEN"
+    assert spied.data is None
+    anonymous = await execute(hub, query, by_joiner)
+    assert code(anonymous) == "UNAUTHENTICATED"
+    assert anonymous.data is None
+    own = data(await execute(hub, query, by_joiner, who=joiner))["groupBuys"]["edges"]
+    assert [e["node"]["id"] for e in own] == [opened["id"]]
+    assert own[0]["node"]["participants"] == [{"cooperativeId": gid(joiner), "quantity": 7}]
+    # As an offer it stays readable by anyone; who joined it is not.
+    for who in (None, spy):
+        seen = data(await execute(hub, READ, {"id": opened["id"]}, who=who))["groupBuy"]
+        assert seen["id"] == opened["id"]
+        assert (seen["participants"], seen["allocations"], seen["order"]) == ([], [], None)
+    listed = data(await execute(hub, query, {}, who=spy))["groupBuys"]["edges"]
+    assert [e["node"]["participants"] for e in listed if e["node"]["id"] == opened["id"]] == [[]]
+    everyone = data(await execute(hub, READ, {"id": opened["id"]}, who=coordinator))["groupBuy"]
+    assert [p["cooperativeId"] for p in everyone["participants"]] == [gid(joiner)]
 
 
 async def test_withdrawing_takes_the_quantity_out_of_the_price(
@@ -273,7 +309,11 @@ async def test_group_buys_by_node_filter_and_page(
     rest = data(await execute(hub, query, {"after": first["pageInfo"]["endCursor"]}))["groupBuys"]
     assert [e["node"]["id"] for e in rest["edges"]] == [ids[0]]
     assert rest["pageInfo"]["hasNextPage"] is False
-    joined = data(await execute(hub, query, {"f": {"participantId": gid(cast.tangerang[2])}}))
+    joined = data(
+        await execute(
+            hub, query, {"f": {"participantId": gid(cast.tangerang[2])}}, who=cast.tangerang[2]
+        )
+    )
     assert [e["node"]["id"] for e in joined["groupBuys"]["edges"]] == [ids[0]]
     bad = await execute(hub, query, {"after": "not-a-cursor"})
     assert code(bad) == "BAD_USER_INPUT"

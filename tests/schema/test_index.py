@@ -21,7 +21,7 @@ from federation.orders.store import OrderStore
 from hub.database import upgrade
 from resolvers.context import Context, Services
 from resolvers.ids import from_global_id
-from tests.schema.conftest import SCHEMA
+from tests.schema.conftest import SCHEMA, token_of
 from tests.support.catalog_admin import put_request
 from tests.support.live import LiveNetworks, federation_over, live_networks
 
@@ -55,7 +55,8 @@ async def services(federation: Federation, tmp_path: Path) -> AsyncIterator[Serv
 async def run(
     federation: Federation, services: Services, query: str, variables: dict[str, Any] | None = None
 ) -> strawberry.types.ExecutionResult:
-    context = Context(federation, services=services)
+    """``query`` for a token of SEJUK cooperative 1, the buyer of this module's orders."""
+    context = Context(federation, services=services, principal=token_of(BUYER))
     return await SCHEMA.execute(query, variable_values=variables, context_value=context)
 
 
@@ -65,6 +66,7 @@ async def data(federation: Federation, services: Services, query: str, **variabl
     return result.data
 
 
+BUYER = "Q29vcGVyYXRpdmU6c2VqdWs6MQ"  # SEJUK cooperative 1
 SEARCH = """query S($text: String, $live: Boolean = false, $after: String, $first: Int = 20) {
   search(text: $text, live: $live, first: $first, after: $after) {
     edges { node { id name price { amount } network { code } } }
@@ -160,9 +162,8 @@ async def test_an_order_at_a_price_changed_since_the_sync_is_refused_with_the_ne
     raised = replace(indexed, price=indexed.price + 1_000, tiers=(), stock=1_000)
     path, body = put_request(raised)
     await networks.admin(network, "PUT", path, body)
-    buyer = "Q29vcGVyYXRpdmU6c2VqdWs6MQ"  # SEJUK cooperative 1
     order = {
-        "buyerId": buyer,
+        "buyerId": BUYER,
         "lines": [{"productId": node["id"], "quantity": indexed.min_order}],
         "deliveryRegionCode": "32.73",
         "idempotencyKey": f"index-{uuid.uuid4()}",

@@ -66,12 +66,16 @@ async def orderable(federation: Federation, network: str, skip: int = 0) -> dict
 
 
 async def settle(federation: Federation, orders: OrderService, order_id: str) -> dict[str, Any]:
-    """The order once the worker has finished with it (bounded: 50 passes)."""
+    """The order once the worker has finished with it (bounded: 50 passes), read by its
+    buyer."""
     query = """query O($id: ID!) { order(id: $id) { id status failureReason
       subOrders { network { code } reference state networkStatus } } }"""
+    stored = await orders.store.load(from_global_id(order_id)[1][0])
+    assert stored is not None
     for _ in range(50):
         await orders.worker.drain()
-        order = (await run(federation, query, {"id": order_id}, orders)).data["order"]
+        found = await run(federation, query, {"id": order_id}, orders, who=stored.buyer_id)
+        order = found.data["order"]
         if order["status"] not in ("PENDING", "PLACING", "COMPENSATING", "CANCELLING"):
             return dict(order)
         await asyncio.sleep(0.1)
@@ -103,7 +107,7 @@ async def test_a_two_network_order_lands_in_both_networks_and_is_confirmed(
     federation: Federation, orders: OrderService, clean: LiveNetworks
 ) -> None:
     order_in = await order_input(federation, "tangerang", "sejuk")
-    result = await run(federation, PLACE, {"input": order_in}, orders)
+    result = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
     assert result.errors is None, result.errors
     order = result.data["placeOrder"]
     assert order["status"] == "CONFIRMED"
@@ -122,12 +126,15 @@ async def test_twenty_concurrent_placements_with_one_key_make_one_order(
 ) -> None:
     order_in = await order_input(federation, "sejuk", "padi", skip=1)
     results = await asyncio.gather(
-        *(run(federation, PLACE, {"input": order_in}, orders) for _ in range(20))
+        *(
+            run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
+            for _ in range(20)
+        )
     )
     assert all(r.errors is None for r in results), [r.errors for r in results if r.errors]
     ids = {r.data["placeOrder"]["id"] for r in results}
     assert len(ids) == 1
-    final = await run(federation, PLACE, {"input": order_in}, orders)
+    final = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
     assert final.data["placeOrder"]["status"] == "CONFIRMED"
     for sub in final.data["placeOrder"]["subOrders"]:
         assert network_rows(clean, sub["network"]["code"], sub["reference"]) == 1
@@ -138,7 +145,7 @@ async def test_a_network_failing_at_placement_cancels_the_other_and_fails_the_or
 ) -> None:
     order_in = await order_input(federation, "sejuk", "tangerang", skip=2)
     await clean.set_faults("tangerang", down="503", paths=["/v2/orders"])
-    result = await run(federation, PLACE, {"input": order_in}, orders)
+    result = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
     placing = result.data["placeOrder"]
     # Tangerang may have taken the order before failing: until it can say, the hub waits.
     assert placing["status"] == "COMPENSATING"
@@ -157,15 +164,17 @@ async def test_a_network_failing_at_placement_cancels_the_other_and_fails_the_or
 async def test_cancel_cancels_at_every_network_and_refuses_once_shipped(
     federation: Federation, orders: OrderService, clean: LiveNetworks
 ) -> None:
+    me = await buyer(federation)
     first = (
         await run(
             federation,
             PLACE,
             {"input": await order_input(federation, "sejuk", "padi", skip=3)},
             orders,
+            who=me,
         )
     ).data["placeOrder"]
-    cancelled = await run(federation, CANCEL, {"id": first["id"]}, orders)
+    cancelled = await run(federation, CANCEL, {"id": first["id"]}, orders, who=me)
     assert cancelled.data["cancelOrder"]["status"] == "CANCELLED"
     assert all(
         s["networkStatus"] == "CANCELLED" for s in cancelled.data["cancelOrder"]["subOrders"]
@@ -173,13 +182,17 @@ async def test_cancel_cancels_at_every_network_and_refuses_once_shipped(
 
     second = (
         await run(
-            federation, PLACE, {"input": await order_input(federation, "sejuk", skip=4)}, orders
+            federation,
+            PLACE,
+            {"input": await order_input(federation, "sejuk", skip=4)},
+            orders,
+            who=me,
         )
     ).data["placeOrder"]
     native = second["subOrders"][0]["nativeId"]
     for _ in range(2):  # CREATED/CONFIRMED → SHIPPED
         await clean.admin("sejuk", "POST", f"/admin/pesanan/{native}/maju")
-    refused = await run(federation, CANCEL, {"id": second["id"]}, orders)
+    refused = await run(federation, CANCEL, {"id": second["id"]}, orders, who=me)
     assert refused.errors[0].extensions == {"code": "CONFLICT"}
     assert "too late" in refused.errors[0].message
 
@@ -187,16 +200,21 @@ async def test_cancel_cancels_at_every_network_and_refuses_once_shipped(
 async def test_order_status_follows_the_networks(
     federation: Federation, orders: OrderService, clean: LiveNetworks
 ) -> None:
+    me = await buyer(federation)
     placed = (
         await run(
-            federation, PLACE, {"input": await order_input(federation, "sejuk", skip=5)}, orders
+            federation,
+            PLACE,
+            {"input": await order_input(federation, "sejuk", skip=5)},
+            orders,
+            who=me,
         )
     ).data["placeOrder"]
     native = placed["subOrders"][0]["nativeId"]
     for _ in range(3):
         await clean.admin("sejuk", "POST", f"/admin/pesanan/{native}/maju")
     await orders.worker.track()
-    order = (await run(federation, ORDER, {"id": placed["id"]}, orders)).data["order"]
+    order = (await run(federation, ORDER, {"id": placed["id"]}, orders, who=me)).data["order"]
     assert order["subOrders"][0]["networkStatus"] == "DELIVERED"
     assert order["status"] == "DELIVERED"
 
@@ -236,7 +254,7 @@ async def test_bad_orders_write_nothing_and_place_nothing(
     before = {c: network_rows(clean, c) for c in NETWORK_ORDERS}
     hub_before = await orders.store.page(buyer_id=None, status=None, first=1000, after=None)
 
-    result = await run(federation, PLACE, {"input": order_in}, orders)
+    result = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
 
     assert result.errors is not None
     assert result.errors[0].extensions == {"code": code}, result.errors
@@ -253,7 +271,7 @@ async def test_a_price_above_the_one_shown_is_refused_with_the_new_price(
     order_in["lines"][1]["expectedUnitPrice"] = 1  # the buyer was shown 1 rupiah
     before = {c: network_rows(clean, c) for c in NETWORK_ORDERS}
 
-    refused = await run(federation, PLACE, {"input": order_in}, orders)
+    refused = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
 
     assert refused.errors is not None
     extensions = refused.errors[0].extensions or {}
@@ -264,7 +282,7 @@ async def test_a_price_above_the_one_shown_is_refused_with_the_new_price(
     assert {c: network_rows(clean, c) for c in NETWORK_ORDERS} == before
     # The buyer accepts the new price: the same key now places the order at it.
     order_in["lines"][1]["expectedUnitPrice"] = extensions["unitPrice"]
-    placed = await run(federation, PLACE, {"input": order_in}, orders)
+    placed = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
     assert placed.errors is None, placed.errors
     lines = placed.data["placeOrder"]["lines"]
     assert lines[1]["unitPrice"]["amount"] == extensions["unitPrice"]
@@ -274,9 +292,11 @@ async def test_a_key_reused_for_another_order_is_a_conflict(
     federation: Federation, orders: OrderService, clean: LiveNetworks
 ) -> None:
     order_in = await order_input(federation, "padi", skip=7)
-    assert (await run(federation, PLACE, {"input": order_in}, orders)).errors is None
+    assert (
+        await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
+    ).errors is None
     order_in["lines"][0]["quantity"] += 1
-    result = await run(federation, PLACE, {"input": order_in}, orders)
+    result = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
     assert result.errors[0].extensions == {"code": "CONFLICT"}
 
 
@@ -285,7 +305,9 @@ async def test_a_sub_order_landing_after_the_hub_gave_up_is_cancelled(
 ) -> None:
     order_in = await order_input(federation, "sejuk", "tangerang", skip=8)
     await clean.set_faults("tangerang", down="503", paths=["/v2/orders"])
-    placing = (await run(federation, PLACE, {"input": order_in}, orders)).data["placeOrder"]
+    placing = (
+        await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
+    ).data["placeOrder"]
     await clean.clear_faults()
     failed = await settle(federation, orders, placing["id"])
     assert failed["status"] == "FAILED"

@@ -314,6 +314,10 @@ async def test_publishing_again_with_the_idempotency_key_is_the_same_rfq(
     different = graph.rfq_input(title="Keripik lain", idempotencyKey="energi/rfq/7")
     refused = await graph.run(as_bumn("BUMN-ENERGI"), PUBLISH, {"input": different})
     assert codes(refused) == ["CONFLICT"]
+    # Another BUMN's equal key is a key of its own: its RFQ, not a conflict nor ENERGI's.
+    other = await graph.data(as_bumn("BUMN-KAI"), PUBLISH, {"input": different})
+    assert other["publishRfq"]["id"] != first["id"]
+    assert other["publishRfq"]["buyerId"] == bumn("BUMN-KAI")
 
 
 async def test_a_page_of_rfqs_with_their_quotes_reads_the_database_a_fixed_number_of_times(
@@ -385,19 +389,27 @@ async def test_each_missing_scope_is_forbidden(
     assert result.data is None or all(v is None for v in result.data.values())
 
 
-async def test_anonymous_requests_act_as_the_organisation_they_name(
+async def test_anonymous_requests_read_no_procurement_and_write_none(
     graph: Graph, clean: LiveNetworks
 ) -> None:
-    data = await graph.data(None, PUBLISH, {"input": graph.rfq_input(buyerId=bumn("BUMN-KAI"))})
-    rfq = data["publishRfq"]
-    assert rfq["buyerId"] == bumn("BUMN-KAI")
-    assert (await graph.data(None, RFQ, {"id": rfq["id"]}))["rfq"]["title"] == rfq["title"]
-    listed = await graph.data(None, RFQS, {"f": {"buyerId": bumn("BUMN-KAI")}})
-    assert rfq["id"] in {e["node"]["id"] for e in listed["rfqs"]["edges"]}
-    unnamed = await graph.run(None, RFQS)
-    assert codes(unnamed) == ["BAD_USER_INPUT"]
+    rfq = await graph.publish("BUMN-KAI")
+    month = {"from": "2025-01", "to": "2025-12"}
+    kai = bumn("BUMN-KAI")
+    async with Unchanged(graph, clean):
+        for query, variables in [
+            (PUBLISH, {"input": graph.rfq_input(buyerId=kai)}),
+            (RFQ, {"id": rfq["id"]}),
+            (RFQS, {"f": {"buyerId": kai}}),
+            (RFQS, {}),
+            (NODE, {"id": rfq["id"]}),
+            (NODES, {"ids": [rfq["id"]]}),
+            (SPEND, {"f": {"period": month, "groupBy": "MONTH", "buyer": kai}}),
+        ]:
+            result = await graph.run(None, query, variables)
+            assert codes(result) == ["UNAUTHENTICATED"], query
+            assert result.data is None or not any(result.data.values())
     as_other = await graph.run(
-        as_bumn("BUMN-PUPUK"), PUBLISH, {"input": graph.rfq_input(buyerId=bumn("BUMN-KAI"))}
+        as_bumn("BUMN-PUPUK"), PUBLISH, {"input": graph.rfq_input(buyerId=kai)}
     )
     assert codes(as_other) == ["FORBIDDEN"]
 

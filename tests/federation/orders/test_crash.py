@@ -24,7 +24,9 @@ from typing import Any
 import httpx
 import pytest
 
+from federation.orders.database import connect
 from federation.orders.model import OrderState, SubOrderState
+from hub.auth.clients import ClientStore
 from networks.launcher import Launcher, LaunchOptions
 from networks.padi.settings import PadiSettings
 from networks.sejuk.settings import SejukSettings
@@ -181,10 +183,30 @@ async def poll(what: str, check: Callable[[], bool], hub: HubProcess) -> None:
     raise AssertionError(f"no {what} after {MAX_POLLS} polls:\n{hub.log()}")
 
 
-async def post_order(hub: HubProcess, order_in: dict[str, Any]) -> httpx.Response | None:
+async def bearer(hub: HubProcess, database: Path, organisation: str) -> dict[str, str]:
+    """The Authorization header of a new client of ``organisation`` (orders only are an
+    organisation's own: the hub answers no anonymous request for them)."""
+    engine = connect(f"sqlite+aiosqlite:///{database}")
+    try:
+        new = await ClientStore(engine).create(organisation, "orders:read orders:write", "crash")
+    finally:
+        await engine.dispose()
+    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as client:
+        response = await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(new.record.client_id, new.secret),
+        )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def post_order(
+    hub: HubProcess, order_in: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response | None:
     """placeOrder over HTTP; None when the hub went away before answering."""
     try:
-        async with httpx.AsyncClient(base_url=hub.url, timeout=60) as client:
+        async with httpx.AsyncClient(base_url=hub.url, timeout=60, headers=headers) as client:
             return await client.post(
                 "/graphql", json={"query": PLACE, "variables": {"input": order_in}}
             )
@@ -205,14 +227,17 @@ async def settled(database: Path, hub: HubProcess) -> None:
 async def assert_hub_and_networks_agree(
     database: Path, hub: HubProcess, networks: ChildNetworks
 ) -> list[dict[str, Any]]:
-    """Order by order, as the hub's API tells it and as each network's own database holds it.
+    """Order by order, as the hub's API tells its buyer and as each network's own database
+    holds it.
 
     A sub-order the network knows is there exactly once, cancelled there iff the order
     FAILED; a CONFIRMED order is live at every one of its networks. Returns the orders.
     """
     seen = []
-    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as client:
-        for (order_id,) in hub_rows(database, "SELECT id FROM orders ORDER BY created_at"):
+    rows = hub_rows(database, "SELECT id, buyer_id FROM orders ORDER BY created_at")
+    for order_id, buyer_id in rows:
+        headers = await bearer(hub, database, buyer_id)
+        async with httpx.AsyncClient(base_url=hub.url, timeout=30, headers=headers) as client:
             variables = {"id": to_global_id("Order", order_id)}
             body = (
                 await client.post("/graphql", json={"query": HUB_ORDER, "variables": variables})
@@ -265,7 +290,8 @@ async def test_a_hub_killed_between_two_placements_finishes_the_saga_after_resta
     try:
         async with hub_serving(database, networks_running) as hub:
             await live.set_faults(second, **{fault: SLOW_MS}, paths=[ORDER_PATHS[second]])
-            sending = asyncio.create_task(post_order(hub, order_in))
+            headers = await bearer(hub, database, order_in["buyerId"])
+            sending = asyncio.create_task(post_order(hub, order_in, headers))
 
             def between() -> bool:
                 state = order_state(database, key)
@@ -319,7 +345,7 @@ async def test_a_hub_killed_after_writing_the_order_and_before_placing_places_it
                 "CREATE TRIGGER hold_claims BEFORE UPDATE ON outbox "
                 "BEGIN SELECT RAISE(ABORT, 'held by the crash test'); END"
             )
-        await post_order(hub, order_in)
+        await post_order(hub, order_in, await bearer(hub, database, order_in["buyerId"]))
 
         def written() -> bool:
             state = order_state(database, key)

@@ -89,7 +89,7 @@ async def place(
     federation: Federation, orders: OrderService, order_in: dict[str, Any]
 ) -> dict[str, Any]:
     """placeOrder through the graph, as the HTTP endpoint runs it; the order it returns."""
-    result = await run(federation, PLACE, {"input": order_in}, orders)
+    result = await run(federation, PLACE, {"input": order_in}, orders, who=order_in["buyerId"])
     assert result.errors is None, result.errors
     assert result.data is not None
     return dict(result.data["placeOrder"])
