@@ -1,15 +1,29 @@
-"""``python -m bench [all|seeding|federation|orders|index]``: the benchmarks, figures printed."""
+"""``python -m bench [all|seeding|federation|orders|index|abuse]``: the benchmarks, figures printed."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 
-from bench import federation, index, orders, seeding
+from bench import abuse, federation, index, orders, seeding
 
 
 def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(","))
+
+
+def _names(choices: tuple[str, ...]) -> Callable[[str], tuple[str, ...]]:
+    def parse(text: str) -> tuple[str, ...]:
+        names = tuple(x.strip() for x in text.split(",") if x.strip())
+        unknown = [x for x in names if x not in choices]
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown: {', '.join(unknown)}; choose from {', '.join(choices)}"
+            )
+        return names
+
+    return parse
 
 
 def main() -> None:
@@ -17,7 +31,7 @@ def main() -> None:
     parser.add_argument(
         "which",
         nargs="?",
-        choices=("all", "seeding", "federation", "orders", "index"),
+        choices=("all", "seeding", "federation", "orders", "index", "abuse"),
         default="all",
         help="which benchmark to run (default: all)",
     )
@@ -25,7 +39,7 @@ def main() -> None:
         "--repeats",
         type=int,
         help="runs of each measurement, the median printed (default: seeding 3, federation 1, "
-        "orders 3)",
+        "orders 3, abuse 3)",
     )
     seed = parser.add_argument_group("seeding")
     seed.add_argument("--sizes", type=_ints, default=(10_000, 100_000), help="products per run")
@@ -44,6 +58,40 @@ def main() -> None:
         default=os.environ.get("HUB_TEST_POSTGRES_URL", orders.DEFAULT_POSTGRES),
         help="PostgreSQL server (its maintenance database) to create a temporary database on "
         "(default: HUB_TEST_POSTGRES_URL, else %(default)s)",
+    )
+    ab = parser.add_argument_group("abuse")
+    ab.add_argument(
+        "--abuse-copies", type=int, default=30, help="copies of an attack sent in a row per run"
+    )
+    ab.add_argument(
+        "--abuse-budget", type=float, default=2.0, help="seconds one run of copies may take"
+    )
+    ab.add_argument("--abuse-attackers", type=int, default=4, help="concurrent attackers")
+    ab.add_argument("--abuse-seconds", type=float, default=2.0, help="seconds the attackers attack")
+    ab.add_argument(
+        "--abuse-timeout", type=float, default=30.0, help="seconds before an answer is a timeout"
+    )
+    ab.add_argument(
+        "--abuse-rate-limit", type=float, default=10_000.0, help="the hub's per-client rate limit"
+    )
+    ab.add_argument(
+        "--abuse-only",
+        type=_names(abuse.ATTACKS),
+        default=abuse.ATTACKS,
+        help=f"attacks to send, comma-separated (default: all: {','.join(abuse.ATTACKS)})",
+    )
+    ab.add_argument(
+        "--abuse-transports",
+        type=_names(("http", "ws")),
+        default=("http", "ws"),
+        help="how GraphQL documents are sent: http,ws (default both)",
+    )
+    ab.add_argument(
+        "--overload-clients", type=int, default=200, help="concurrent clients (0: no overload)"
+    )
+    ab.add_argument("--overload-seconds", type=float, default=10.0, help="seconds of overload")
+    ab.add_argument(
+        "--abuse-products", type=int, default=2_000, help="products per network (abuse)"
     )
     args = parser.parse_args()
     if args.which in ("all", "seeding"):
@@ -69,6 +117,23 @@ def main() -> None:
         )
     if args.which in ("all", "index"):  # a million products: minutes to seed and load
         index.run(index.options_from_environment(args.repeats))
+    if args.which in ("all", "abuse"):
+        abuse.run(
+            abuse.AbuseOptions(
+                copies=args.abuse_copies,
+                repeats=args.repeats or 3,
+                budget=args.abuse_budget,
+                attackers=args.abuse_attackers,
+                seconds=args.abuse_seconds,
+                overload_clients=args.overload_clients,
+                overload_seconds=args.overload_seconds,
+                timeout=args.abuse_timeout,
+                rate_limit=args.abuse_rate_limit,
+                products=args.abuse_products,
+                transports=args.abuse_transports,
+                only=args.abuse_only,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -79,12 +79,7 @@ def create_app(
     issuer's JWKS requests.
     """
     transports = transports or {}
-    documents = Documents(
-        bounds=document_bounds(settings),
-        limits=query_limits(settings),
-        introspection=settings.introspection_enabled,
-        cache_bytes=settings.cache_bytes,
-    )
+    documents = hub_documents(settings)
     extensions = [AuditMutations, documents.extension()]
     if schema is None:
         from schema import build_schema  # the public graph; tests may serve their own
@@ -198,6 +193,16 @@ def _kept_fresh(
     index: CatalogIndex | None, interval: float, progress: ProgressCallback | None
 ) -> AbstractAsyncContextManager[None]:
     return index.kept_fresh(interval, progress) if index is not None else nullcontext()
+
+
+def hub_documents(settings: Settings) -> Documents:
+    """How the hub configured by ``settings`` parses and validates documents."""
+    return Documents(
+        bounds=document_bounds(settings),
+        limits=query_limits(settings),
+        introspection=settings.introspection_enabled,
+        cache_bytes=settings.cache_bytes,
+    )
 
 
 def document_bounds(settings: Settings) -> DocumentBounds:

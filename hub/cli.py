@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
@@ -106,6 +107,12 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     except PortTakenError as error:
         print(f"hub serve: {error}", file=sys.stderr)
         return 2
+    if not settings.auth_required_enabled:
+        logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("hub.serve").warning(
+            "HUB_AUTH_REQUIRED=false: /graphql answers requests without a token "
+            "(the public catalogue only). Partner apps on the open internet need it on."
+        )
     signals = StopSignals()
     with sock, signals.installed(), signals.quiet():
         asyncio.run(

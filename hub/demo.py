@@ -82,8 +82,12 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
             print("Starting the reference networks (seeding on first run) ...", flush=True)
             running = launcher.start()
             urls = {net.code: net.url for net in running}
+            # The demo alone runs open (unless HUB_AUTH_REQUIRED=true says otherwise).
             demo_settings = replace(
-                settings.with_network_urls(urls), environment="development", graphiql=True
+                settings.with_network_urls(urls),
+                environment="development",
+                graphiql=True,
+                auth_required=settings.auth_required is True,
             )
             access = asyncio.run(demo_access(demo_settings))
 
@@ -100,7 +104,9 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
                     serve(
                         create_app(demo_settings, sync_progress=SyncBars()),
                         sock,
-                        on_ready=lambda url: _banner(url, urls, access),
+                        on_ready=lambda url: _banner(
+                            url, urls, access, demo_settings.auth_required_enabled
+                        ),
                         watch=watch,
                         header_timeout=demo_settings.header_timeout,
                         body_timeout=demo_settings.body_timeout,
@@ -118,12 +124,18 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
     return 0
 
 
-def _banner(url: str, networks: dict[str, str], access: DemoAccess) -> None:
+def _banner(url: str, networks: dict[str, str], access: DemoAccess, auth_required: bool) -> None:
     lines = ["", "Koperasi Hub is up. Networks:"]
     lines += [f"  {code:<10} {base}" for code, base in networks.items()]
     lines += [
         "",
         f"GraphiQL: {url}/graphql",
+        (
+            "  This demo runs open: a request without a token sees the public catalogue "
+            "(organisations' orders, RFQs and spend need a token). `hub serve` requires one."
+            if not auth_required
+            else "  This demo requires a token, as `hub serve` does."
+        ),
         f"GraphiQL with a demo token (every scope, as {access.organization}):",
         f"  {access.graphiql_url(url)}",
         f"Demo client for POST /oauth/token: {access.client_id} / {access.secret}",

@@ -134,10 +134,10 @@ class GraphQLEndpoint:
         else:
             raise HttpError(405, "Use GET or POST.", {"Allow": "GET, POST"})
         pipeline: Pipeline = request.app.state.pipeline
-        async with pipeline.slot():
-            caller = await pipeline.authenticate(
-                request.headers.get("authorization"), remote_address(request)
-            )
+        caller = await pipeline.authenticate(
+            request.headers.get("authorization"), remote_address(request)
+        )
+        async with pipeline.slot(caller):
             batch = body if isinstance(body, list) else [body]
             await pipeline.admit(caller, len(batch))
             if not isinstance(body, list):

@@ -7,7 +7,9 @@ message (queries, mutations and subscriptions alike) pass the same steps, in thi
    (revocation); failures are throttled per address and client id (``hub.auth``). Without
    a token, UNAUTHENTICATED unless the hub runs open (``hub demo``).
 2. **shed load** (``slot``): at most ``max_in_flight`` operations run at once in this
-   process; past it, OVERLOADED with ``Retry-After`` at once rather than a queue.
+   process, and no one caller holds more than a quarter of them (so one client's flood
+   leaves room for everyone else); past either, OVERLOADED with ``Retry-After`` at once
+   rather than a queue.
 3. **rate limit** (``admit``): one token per operation from the caller's bucket
    (``hub.ratelimit``). It comes before the document is read, so a flood of documents
    that will be refused still spends the sender's own budget, not the hub's CPU.
@@ -23,6 +25,7 @@ carrying ``extensions.code``. The transports only frame what comes out.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -91,7 +94,9 @@ class Pipeline:
         self.rate_limiter = rate_limiter
         self.auth_required = auth_required
         self.max_in_flight = max_in_flight
+        self.per_caller = max(1, max_in_flight // 4)
         self.in_flight = 0
+        self._held: Counter[str] = Counter()
 
     async def authenticate(self, authorization: str | None, address: str) -> Caller:
         """The caller behind ``authorization``; ``Refusal`` when it is not acceptable."""
@@ -112,15 +117,22 @@ class Pipeline:
             await self.auth.authenticate(caller.authorization, caller.address)
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    async def slot(self, caller: Caller) -> AsyncIterator[None]:
         """Hold one of the ``max_in_flight`` places, or refuse with OVERLOADED at once."""
-        if self.max_in_flight and self.in_flight >= self.max_in_flight:
+        key = caller.key
+        if self.max_in_flight and (
+            self.in_flight >= self.max_in_flight or self._held[key] >= self.per_caller
+        ):
             raise Refusal(OVERLOADED, "The hub is at capacity: retry shortly.", retry_after=1)
         self.in_flight += 1
+        self._held[key] += 1
         try:
             yield
         finally:
             self.in_flight -= 1
+            self._held[key] -= 1
+            if not self._held[key]:
+                del self._held[key]
 
     async def admit(self, caller: Caller, operations: int = 1) -> None:
         """Take one rate-limit token per operation, or refuse with RATE_LIMITED."""

@@ -167,7 +167,8 @@ class Settings:
     persisted_queries_max: int = 1000
     # A JSON map of sha256 -> query, or a folder of .graphql files: only these run.
     safelist: str | None = None
-    # Partner apps (hub.auth): a token is required unless this is set to False (hub demo).
+    # Partner apps (hub.auth): a token is required unless this is False (as in hub demo);
+    # None is "not said", which hub demo takes as open and everything else as required.
     auth_required: bool | None = None
     auth_issuer: str | None = None
     auth_audience: str = "koperasi-hub"
@@ -205,10 +206,9 @@ class Settings:
 
     @property
     def auth_required_enabled(self) -> bool:
-        """Whether /graphql (HTTP and WebSocket) refuses requests without a valid token."""
-        if self.auth_required is None:
-            return self.environment == "production"
-        return self.auth_required
+        """Whether /graphql (HTTP and WebSocket) refuses requests without a valid token:
+        always, unless ``auth_required`` is explicitly False (``hub demo`` runs open)."""
+        return self.auth_required is not False
 
     @property
     def stale_after(self) -> float:

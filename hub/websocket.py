@@ -176,7 +176,7 @@ class WebSocketEndpoint:
         results = pipeline.stream(caller, params, connection.websocket)
         try:
             # A subscription holds an in-flight place while it starts, not while it lasts.
-            async with pipeline.slot():
+            async with pipeline.slot(caller):
                 await pipeline.admit(caller)
                 first = await anext(results, None)
             if first is not None and first.data is None and not _at_path(first):

@@ -101,20 +101,24 @@ class AuthService:
     async def authenticate(self, authorization: str, remote: str) -> Principal:
         """The principal behind ``Authorization: Bearer <token>`` sent from ``remote``.
 
-        Raises ``Refusal("RATE_LIMITED", ..., retry_after=...)`` when ``remote`` or the
-        token's (unverified) client has failed too often, before any signature work;
-        ``Refusal("UNAUTHENTICATED", ...)`` for any token refused, counting the failure.
-        Any ``authorization`` text is answered one of these ways, never with another error.
+        A refused token counts as a failure of ``remote`` and of the token's (unverified)
+        client: ``Refusal("UNAUTHENTICATED", ...)``, or ``Refusal("RATE_LIMITED", ...,
+        retry_after=...)`` once either has failed too often. A valid token is served even
+        then: checking one costs a signature, not a secret's hash, and refusing it would
+        let a stranger behind the same address, or naming the same client, lock a real
+        client out. Any ``authorization`` text is answered one of these ways.
         """
-        client_id = unverified_subject(authorization)
-        try:
-            await self.throttle.admit(remote, client_id)
-        except Refusal as refusal:
-            logger.warning("access token from %s throttled: %s", loggable(remote), refusal.message)
-            raise
         try:
             return await self.validator.authenticate(authorization)
         except AuthError as error:
+            client_id = unverified_subject(authorization)
+            try:
+                await self.throttle.admit(remote, client_id)
+            except Refusal as refusal:
+                logger.warning(
+                    "access token from %s throttled: %s", loggable(remote), refusal.message
+                )
+                raise
             await self.throttle.failed(remote, client_id)
             logger.info("access token from %s refused: %s", loggable(remote), error.reason)
             raise Refusal(UNAUTHENTICATED, refusal_message(error)) from None

@@ -86,14 +86,19 @@ def private_database(settings: Settings) -> Settings:
     """``settings`` on a fresh SQLite file in a temporary folder.
 
     The signing keys go to one folder per test run (unless the settings name their own),
-    so test hubs neither write to ``var/keys`` nor each make a key of their own.
+    so test hubs neither write to ``var/keys`` nor each make a key of their own. Unless
+    the settings say, the hub runs open, as ``hub demo`` does: most tests here exercise
+    the graph, and the ones about tokens ask for them.
     """
     folder = tempfile.mkdtemp(prefix="hub-test-")
     keys = settings.auth_keys_dir
     if keys == Settings.auth_keys_dir:
         keys = shared_keys_dir()
     return replace(
-        settings, database_url=f"sqlite+aiosqlite:///{folder}/hub.sqlite3", auth_keys_dir=keys
+        settings,
+        database_url=f"sqlite+aiosqlite:///{folder}/hub.sqlite3",
+        auth_keys_dir=keys,
+        auth_required=settings.auth_required is True,
     )
 
 

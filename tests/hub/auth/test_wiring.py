@@ -29,7 +29,7 @@ def test_auth_settings() -> None:
     assert settings.token_issuer == "https://hub.example.id"
     assert settings.auth_client_cache == 0
     defaults = load_settings({"HUB_PORT": "9000"})
-    assert not defaults.auth_required_enabled
+    assert defaults.auth_required_enabled  # safe by default, in development too
     assert load_settings({"HUB_ENVIRONMENT": "production"}).auth_required_enabled
     assert not load_settings(
         {"HUB_ENVIRONMENT": "production", "HUB_AUTH_REQUIRED": "false"}
