@@ -36,10 +36,11 @@ restarted (noted in the table): copies it is still chewing on would otherwise be
 to the next attack, and one attack that wedges it would spoil the rest.
 
 The overload test sends the small search from 4 clients (the unloaded p99), then from
-``--overload-clients`` clients (10x the hub's in-flight cap of 64 by default, rounded)
+``--overload-clients`` clients (200 by default, about 10x what this hub serves at once on 2 cores)
 for ``--overload-seconds``: the p99 of the admitted (200) answers against the unloaded
 p99 (target at most 2x), the number of 503 answers and the seconds from the start of the
-load to the first one.
+load to the first one. The crowd waits the hub's ``Retry-After`` after a 503, as client
+libraries do; a sender that ignores it is a flood, which per-client rate limits answer.
 
 HTTP is spoken with a minimal keep-alive HTTP/1.1 client on raw asyncio streams, one
 connection per simulated client, so the load driver (sharing the machine's cores with the
@@ -96,6 +97,8 @@ LEGIT_QUERIES = (NETWORKS_QUERY, SEARCH_QUERY)
 WS_PROTOCOL = Subprotocol("graphql-transport-ws")
 INDEX_TIMEOUT = 180.0  # seconds the catalog index may take to load at first start
 HEALTH_WAIT = 5.0  # seconds the hub may take to answer /healthz between attacks
+RETRY_AFTER = 1.0  # seconds: what hub.pipeline's OVERLOADED answers say
+
 # Source addresses on the loopback: the legitimate client and the overload clients each
 # have their own, and so does each attack (127.0.1.n), as they would on the internet.
 LEGIT = "127.0.0.2"
@@ -958,6 +961,10 @@ async def overload(senders: Senders, options: AbuseOptions) -> Overload:
                     if answer.status == "503" and first_shed is None:
                         first_shed = time.monotonic() - started
                     others[answer.status if answer.status != "200" else answer.code()] += 1
+                    if answer.status == "503":
+                        # As a client library does with the hub's Retry-After (1 s): the
+                        # crowd is 10x the hub's capacity, not a flood that ignores it.
+                        await asyncio.sleep(RETRY_AFTER)
         finally:
             connection.close()
 

@@ -7,9 +7,9 @@ message (queries, mutations and subscriptions alike) pass the same steps, in thi
    (revocation); failures are throttled per address and client id (``hub.auth``). Without
    a token, UNAUTHENTICATED unless the hub runs open (``hub demo``).
 2. **shed load** (``slot``): at most ``max_in_flight`` operations run at once in this
-   process, and no one caller holds more than a quarter of them (so one client's flood
-   leaves room for everyone else); past either, OVERLOADED with ``Retry-After`` at once
-   rather than a queue.
+   process, and once half of them are taken no one caller may hold more than a quarter
+   (so one client's flood leaves room for everyone else); past either, OVERLOADED with
+   ``Retry-After`` at once rather than a queue.
 3. **rate limit** (``admit``): one token per operation from the caller's bucket
    (``hub.ratelimit``). It comes before the document is read, so a flood of documents
    that will be refused still spends the sender's own budget, not the hub's CPU.
@@ -120,8 +120,9 @@ class Pipeline:
     async def slot(self, caller: Caller) -> AsyncIterator[None]:
         """Hold one of the ``max_in_flight`` places, or refuse with OVERLOADED at once."""
         key = caller.key
+        busy = self.in_flight >= self.max_in_flight // 2
         if self.max_in_flight and (
-            self.in_flight >= self.max_in_flight or self._held[key] >= self.per_caller
+            self.in_flight >= self.max_in_flight or (busy and self._held[key] >= self.per_caller)
         ):
             raise Refusal(OVERLOADED, "The hub is at capacity: retry shortly.", retry_after=1)
         self.in_flight += 1

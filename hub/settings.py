@@ -27,7 +27,7 @@ TOML key                        environment variable                 default
 ``max_tokens``                  ``HUB_MAX_TOKENS``                   ``1000`` tokens in a document
 ``max_directives``              ``HUB_MAX_DIRECTIVES``               ``50`` directives in a document
 ``max_fields``                  ``HUB_MAX_FIELDS``                   ``250`` fields in a document
-``max_in_flight``               ``HUB_MAX_IN_FLIGHT``                ``64`` operations at once (0: no cap)
+``max_in_flight``               ``HUB_MAX_IN_FLIGHT``                ``16`` operations at once (0: no cap)
 ``header_timeout``              ``HUB_HEADER_TIMEOUT``               ``5`` s to send a request's headers
 ``body_timeout``                ``HUB_BODY_TIMEOUT``                 ``5`` s to send a request's body
 ``cache_bytes``                 ``HUB_CACHE_BYTES``                  ``16777216``: each cache's size
@@ -154,7 +154,7 @@ class Settings:
     max_fields: int = 250
     max_batch_size: int = 10
     # Load shedding: operations running at once in this process, past which 503 OVERLOADED.
-    max_in_flight: int = 64
+    max_in_flight: int = 16
     header_timeout: float = 5.0
     body_timeout: float = 5.0
     # Each in-memory cache (documents, validation, persisted queries) holds at most this.

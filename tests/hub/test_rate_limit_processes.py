@@ -47,7 +47,7 @@ def hub_process(folder: Path, env: dict[str, str]) -> Iterator[str]:
 
 @pytest.mark.redis
 def test_two_hub_processes_share_one_bucket(tmp_path: Path, redis_env: dict[str, str]) -> None:
-    env = limited(rate="0.1", burst="4", **redis_env)
+    env = limited(rate="0.1", burst="4", HUB_AUTH_REQUIRED="false", **redis_env)
     with ExitStack() as stack:
         one = stack.enter_context(hub_process(tmp_path / "one", env))
         two = stack.enter_context(hub_process(tmp_path / "two", env))
@@ -60,7 +60,7 @@ def test_two_hub_processes_share_one_bucket(tmp_path: Path, redis_env: dict[str,
 
 
 def test_without_redis_each_process_keeps_its_own_bucket(tmp_path: Path) -> None:
-    env = limited(rate="0.1", burst="4")
+    env = limited(rate="0.1", burst="4", HUB_AUTH_REQUIRED="false")
     with ExitStack() as stack:
         one = stack.enter_context(hub_process(tmp_path / "one", env))
         two = stack.enter_context(hub_process(tmp_path / "two", env))

@@ -3,24 +3,53 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import websockets
+from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.server import bind, serve
 from hub.settings import load_settings
 from tests.support.live import LiveNetworks, live_networks
 
+# The organisation of the partner app that only browses the catalogue to find a buyer.
+READER = base64.urlsafe_b64encode(b"Cooperative:sejuk:K-001").decode().rstrip("=")
+PARTNER_SCOPES = "catalog:read,orders:read,orders:write"
+
+
+@dataclass
+class LiveHub:
+    """A hub serving on a free port, and its app (to register OAuth clients as ``hub
+    clients create`` does)."""
+
+    url: str
+    app: Starlette
+
+    async def token(self, organization: str, scopes: str = PARTNER_SCOPES) -> str:
+        """A bearer token of a new client of ``organization``, as a partner app gets one."""
+        client = await self.app.state.auth.store.create(organization, scopes, name="partner")
+        async with httpx.AsyncClient(timeout=30) as http:
+            response = await http.post(
+                f"{self.url}/oauth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(client.record.client_id, client.secret),
+            )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
 
 @asynccontextmanager
-async def hub_on_free_port(networks: LiveNetworks, data: Path) -> AsyncIterator[str]:
+async def hub_on_free_port(networks: LiveNetworks, data: Path) -> AsyncIterator[LiveHub]:
     settings = load_settings(
         {
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{data}/hub.sqlite3",
@@ -34,21 +63,22 @@ async def hub_on_free_port(networks: LiveNetworks, data: Path) -> AsyncIterator[
         await stop.wait()
         return "test over"
 
+    app = create_app(settings)
     sock = bind("127.0.0.1", 0)
-    task = asyncio.create_task(
-        serve(create_app(settings), sock, on_ready=ready.set_result, watch=until_stopped)
-    )
+    task = asyncio.create_task(serve(app, sock, on_ready=ready.set_result, watch=until_stopped))
     try:
-        yield await asyncio.wait_for(ready, 30)
+        yield LiveHub(await asyncio.wait_for(ready, 30), app)
     finally:
         stop.set()
         await task
 
 
-async def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> Any:
+async def graphql(url: str, token: str, query: str, variables: dict[str, Any] | None = None) -> Any:
     async with httpx.AsyncClient(timeout=30) as client:
         response = await client.post(
-            f"{url}/graphql", json={"query": query, "variables": variables}
+            f"{url}/graphql",
+            json={"query": query, "variables": variables},
+            headers={"authorization": f"Bearer {token}"},
         )
     body = response.json()
     assert "errors" not in body, body
@@ -57,11 +87,12 @@ async def graphql(url: str, query: str, variables: dict[str, Any] | None = None)
 
 @asynccontextmanager
 async def subscription(
-    url: str, query: str, variables: dict[str, Any]
+    url: str, token: str, query: str, variables: dict[str, Any]
 ) -> AsyncIterator[websockets.ClientConnection]:
     ws_url = url.replace("http://", "ws://") + "/graphql"
     async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init"}))
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        await ws.send(json.dumps(init))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         await ws.send(
             json.dumps(
@@ -89,10 +120,12 @@ async def next_payload(ws: websockets.ClientConnection) -> dict[str, Any]:
 async def test_order_updates_follow_the_network_moving_the_order_along(tmp_path: Path) -> None:
     async with (
         live_networks(tmp_path / "networks", products=80) as networks,
-        hub_on_free_port(networks, tmp_path) as url,
+        hub_on_free_port(networks, tmp_path) as hub,
     ):
+        url = hub.url
         data = await graphql(
             url,
+            await hub.token(READER, "catalog:read"),
             '{ cooperatives(first: 1, filter: {networks: ["sejuk"]}) { edges { node { id } } }'
             '  search(first: 30, filter: {networks: ["sejuk"], inStock: true}) '
             "  { edges { node { id minOrder stock } } } }",
@@ -103,8 +136,10 @@ async def test_order_updates_follow_the_network_moving_the_order_along(tmp_path:
             for e in data["search"]["edges"]
             if e["node"]["stock"] >= e["node"]["minOrder"] + 5
         )
+        token = await hub.token(buyer)
         placed = await graphql(
             url,
+            token,
             "mutation P($i: PlaceOrderInput!) { placeOrder(input: $i) "
             "{ id status subOrders { nativeId } } }",
             {
@@ -121,7 +156,7 @@ async def test_order_updates_follow_the_network_moving_the_order_along(tmp_path:
         native = order["subOrders"][0]["nativeId"]
 
         query = "subscription U($id: ID!) { orderUpdates(orderId: $id) { status } }"
-        async with subscription(url, query, {"id": order["id"]}) as ws:
+        async with subscription(url, token, query, {"id": order["id"]}) as ws:
             seen = [(await next_payload(ws))["orderUpdates"]["status"]]
             for _ in range(3):
                 await networks.admin("sejuk", "POST", f"/admin/pesanan/{native}/maju")
@@ -136,20 +171,23 @@ async def test_transactions_merge_the_networks_stream_and_the_hubs_orders(
 ) -> None:
     async with (
         live_networks(tmp_path / "networks", products=80) as networks,
-        hub_on_free_port(networks, tmp_path) as url,
+        hub_on_free_port(networks, tmp_path) as hub,
     ):
+        url = hub.url
         data = await graphql(
             url,
+            await hub.token(READER, "catalog:read"),
             '{ cooperatives(first: 1, filter: {networks: ["tangerang"]}) '
             "{ edges { node { id nativeId } } } }",
         )
         cooperative = data["cooperatives"]["edges"][0]["node"]
+        token = await hub.token(cooperative["id"])
         broadcaster = networks.apps["tangerang"].state.tangerang.broadcaster
         query = (
             "subscription T($id: ID!) { transactions(cooperativeId: $id) "
             "{ source kind amount { amount } description } }"
         )
-        async with subscription(url, query, {"id": cooperative["id"]}) as ws:
+        async with subscription(url, token, query, {"id": cooperative["id"]}) as ws:
             async with asyncio.timeout(10):
                 while broadcaster.subscriber_count == 0:
                     await asyncio.sleep(0.02)
@@ -167,6 +205,7 @@ async def test_transactions_merge_the_networks_stream_and_the_hubs_orders(
             from_network = (await next_payload(ws))["transactions"]
             found = await graphql(
                 url,
+                token,
                 '{ search(first: 20, filter: {networks: ["sejuk"], inStock: true}) '
                 "{ edges { node { id minOrder stock } } } }",
             )
@@ -177,6 +216,7 @@ async def test_transactions_merge_the_networks_stream_and_the_hubs_orders(
             )
             await graphql(
                 url,
+                token,
                 "mutation P($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }",
                 {
                     "i": {

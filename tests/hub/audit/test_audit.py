@@ -17,6 +17,7 @@ from hub.database import upgrade
 from hub.settings import load_settings
 from tests.hub.conftest import private_database
 
+BUYER = "Q29vcGVyYXRpdmU6c2VqdWs6OTk5OTk5"  # Cooperative:sejuk:999999
 PLACE = """mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }"""
 
 
@@ -40,7 +41,7 @@ async def test_mutations_are_audited_with_their_outcome_and_queries_are_not(
     app = create_app(settings, transports=transports)
     variables = {
         "input": {
-            "buyerId": "Q29vcGVyYXRpdmU6c2VqdWs6OTk5OTk5",
+            "buyerId": BUYER,
             "lines": [{"productId": "UHJvZHVjdDpzZWp1azox", "quantity": 0}],
             "deliveryRegionCode": "32.73",
             "idempotencyKey": "audit-1",
@@ -50,9 +51,25 @@ async def test_mutations_are_audited_with_their_outcome_and_queries_are_not(
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as client,
     ):
-        await client.post("/graphql", json={"query": "{ networks { code } }"})
+        # as a partner app of the buyer: its own OAuth client, a bearer token on each request
+        partner = await app.state.auth.store.create(
+            BUYER, "catalog:read,orders:read,orders:write", name="audit"
+        )
+        response = await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(partner.record.client_id, partner.secret),
+        )
+        assert response.status_code == 200, response.text
+        bearer = {"authorization": f"Bearer {response.json()['access_token']}"}
+        query = await client.post(
+            "/graphql", json={"query": "{ networks { code } }"}, headers=bearer
+        )
+        assert "errors" not in query.json(), query.text
         await client.post(
-            "/graphql", json={"query": PLACE, "variables": variables, "operationName": "Place"}
+            "/graphql",
+            json={"query": PLACE, "variables": variables, "operationName": "Place"},
+            headers=bearer,
         )
         audit: AuditLog = app.state.audit
         entries = await audit.latest()
@@ -60,7 +77,8 @@ async def test_mutations_are_audited_with_their_outcome_and_queries_are_not(
     entry = entries[0]
     assert entry.operation == "Place"
     assert entry.outcome == "BAD_USER_INPUT"
-    assert entry.client_id is None
+    assert entry.client_id == partner.record.client_id
+    assert entry.organization == BUYER
     assert entry.variables == variables
     assert "above zero" in (entry.message or "")
 
