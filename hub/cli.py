@@ -122,6 +122,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
                 on_ready=lambda url: print(f"Koperasi Hub serving {url}/graphql", flush=True),
                 header_timeout=settings.header_timeout,
                 body_timeout=settings.body_timeout,
+                max_message_bytes=settings.max_body_bytes,
             )
         )
     return 0

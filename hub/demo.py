@@ -110,6 +110,7 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
                         watch=watch,
                         header_timeout=demo_settings.header_timeout,
                         body_timeout=demo_settings.body_timeout,
+                        max_message_bytes=demo_settings.max_body_bytes,
                     )
                 )
         except KeyboardInterrupt:

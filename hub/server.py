@@ -95,6 +95,7 @@ async def serve(
     watch: Callable[[], Awaitable[str | None]] | None = None,
     header_timeout: float = 5.0,
     body_timeout: float = 5.0,
+    max_message_bytes: int = 1_048_576,
 ) -> str | None:
     """Serve ``app`` on ``sock`` until a signal, or until ``watch`` returns.
 
@@ -102,12 +103,14 @@ async def serve(
     server early: its result (a reason) is returned; None when a signal stopped it.
     A client that takes longer than ``header_timeout`` seconds to send a request's
     headers, or ``body_timeout`` seconds after them to send its body, is disconnected
-    (see ``hub.timeouts``).
+    (see ``hub.timeouts``); a WebSocket message over ``max_message_bytes`` closes its
+    connection (1009), as an HTTP body over the limit is refused.
     """
     config = uvicorn.Config(
         app,
         # The hub faces the internet: uvicorn alone lets a slow client hold a connection.
         http=timeout_protocol(header_timeout, body_timeout),
+        ws_max_size=max_message_bytes,
         log_level="warning",
         timeout_graceful_shutdown=5,
     )

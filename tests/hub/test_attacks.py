@@ -399,3 +399,11 @@ async def test_refused_persisted_queries_are_not_kept(table: TableHub) -> None:
         )
         assert (status, code) == (400, "QUERY_TOO_LARGE")
     assert memory.size == before
+
+
+async def test_a_websocket_message_over_the_body_limit_closes_the_socket(table: TableHub) -> None:
+    token = await table.token("big message")
+    async with socket(table, token) as ws:
+        query = "{ networks {" + " code" * 250_000 + " } }"  # ~1.25 MB, over 1 MiB
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+        assert await close_code(ws) == 1009  # message too big, as a body over the limit is 413
