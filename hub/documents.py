@@ -53,6 +53,7 @@ from graphql.language.parser import Parser
 from strawberry.extensions import SchemaExtension
 
 from hub.limits import OverlapBudget, QueryLimits, limits_rule
+from hub.refusal import Refusal
 
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
@@ -85,13 +86,6 @@ class _Checked:
     size: int
 
 
-class _Refused(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 class _BoundedParser(Parser):
     """graphql-core's parser, counting fields and directives as it builds them."""
 
@@ -104,7 +98,7 @@ class _BoundedParser(Parser):
     def parse_field(self) -> FieldNode:
         self.fields += 1
         if self.fields > self.bounds.max_fields:
-            raise _Refused(
+            raise Refusal(
                 TOO_MANY_FIELDS,
                 f"The document selects more than {self.bounds.max_fields} fields.",
             )
@@ -113,7 +107,7 @@ class _BoundedParser(Parser):
     def parse_directive(self, is_const: bool) -> DirectiveNode:
         self.directives += 1
         if self.directives > self.bounds.max_directives:
-            raise _Refused(
+            raise Refusal(
                 TOO_MANY_DIRECTIVES,
                 f"The document uses more than {self.bounds.max_directives} directives.",
             )
@@ -127,7 +121,7 @@ def parse_bounded(query: str, bounds: DocumentBounds) -> DocumentNode:
     parser = _BoundedParser(query, bounds)
     try:
         return parser.parse_document()
-    except _Refused as refused:
+    except Refusal as refused:
         raise _coded(refused.code, refused.message) from None
     except GraphQLSyntaxError as error:
         # graphql-core's lexer refuses a run of comments past the limit itself.

@@ -60,6 +60,8 @@ from graphql import (
 from graphql.language import VisitorAction
 from graphql.language.visitor import BREAK
 
+from hub.refusal import Refusal
+
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
@@ -81,15 +83,6 @@ class QueryLimits:
     default_list_size: int = 10
     max_aliases: int = 20
     max_root_fields: int = 10
-
-
-class LimitExceeded(Exception):
-    """The first limit an operation crosses: its code and message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def limits_rule(
@@ -114,7 +107,7 @@ def limits_rule(
             }
             try:
                 _Walk(context.schema, limits, fragments, node, variables).run()
-            except LimitExceeded as exceeded:
+            except Refusal as exceeded:  # the first limit crossed
                 self.report_error(
                     GraphQLError(exceeded.message, node, extensions={"code": exceeded.code})
                 )
@@ -230,7 +223,7 @@ class _Walk:
             for selection in frame.selections.selections:
                 self.visits += 1
                 if self.visits > budget:
-                    raise LimitExceeded(
+                    raise Refusal(
                         QUERY_TOO_COMPLEX,
                         "The query expands to too many selections: simplify its fragments.",
                     )
@@ -265,25 +258,25 @@ class _Walk:
         if node.alias is not None:
             self.aliases += 1
             if self.aliases > limits.max_aliases:
-                raise LimitExceeded(
+                raise Refusal(
                     TOO_MANY_ALIASES, f"The query uses more than {limits.max_aliases} aliases."
                 )
         if frame.depth == 0:
             self.root_fields += 1
             if self.root_fields > limits.max_root_fields:
-                raise LimitExceeded(
+                raise Refusal(
                     TOO_MANY_ROOT_FIELDS,
                     f"The operation selects more than {limits.max_root_fields} root fields.",
                 )
         introspection = frame.introspection or name.startswith("__")
         depth = frame.depth if introspection and name == "ofType" else frame.depth + 1
         if depth > limits.max_depth:
-            raise LimitExceeded(
+            raise Refusal(
                 QUERY_TOO_DEEP, f"The query is nested deeper than {limits.max_depth} fields."
             )
         self.cost += frame.multiplier
         if self.cost > limits.max_cost:
-            raise LimitExceeded(
+            raise Refusal(
                 QUERY_TOO_COMPLEX,
                 f"The query may resolve more than {limits.max_cost} fields "
                 "(list sizes counted): ask for smaller pages or fewer fields.",

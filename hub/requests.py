@@ -75,7 +75,7 @@ async def read_post(
         return _batch(document, max_batch_size)
     if not isinstance(document, dict):
         raise HttpError(400, "The request body must be a JSON object with a query.")
-    return _object_params(document)
+    return object_params(document)
 
 
 def _batch(documents: list[Any], max_batch_size: int) -> list[GraphQLParams]:
@@ -95,10 +95,12 @@ def _batch(documents: list[Any], max_batch_size: int) -> list[GraphQLParams]:
         raise HttpError(400, "The batch is empty: send at least one operation.")
     if not all(isinstance(d, dict) for d in documents):
         raise HttpError(400, "Each operation in a batch must be a JSON object with a query.")
-    return [_object_params(d) for d in documents]
+    return [object_params(d) for d in documents]
 
 
-def _object_params(document: dict[str, Any]) -> GraphQLParams:
+def object_params(document: dict[str, Any]) -> GraphQLParams:
+    """Parameters from a JSON request object (a POST body, a batch entry, or a WebSocket
+    ``subscribe`` payload); ``HttpError`` 400 when one is of the wrong kind."""
     return _params(
         document.get("query"),
         document.get("operationName"),

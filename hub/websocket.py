@@ -31,7 +31,7 @@ from strawberry.types import ExecutionResult
 
 from hub.pipeline import Caller, Pipeline, remote_address
 from hub.refusal import RATE_LIMITED, Refusal
-from hub.requests import GraphQLParams, HttpError
+from hub.requests import GraphQLParams, HttpError, object_params
 
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT = 10.0
@@ -154,7 +154,7 @@ class WebSocketEndpoint:
         if operation_id in connection.operations:
             raise _Close(4409, f"Subscriber for {operation_id} already exists")
         try:
-            params = _params(payload)
+            params = object_params(payload)
         except HttpError as error:
             await _error(connection, operation_id, error.message, error.code)
             return
@@ -212,21 +212,6 @@ def _next(operation_id: str, result: ExecutionResult) -> dict[str, Any]:
 
 def _at_path(result: ExecutionResult) -> bool:
     return any(error.path for error in result.errors or ())
-
-
-def _params(payload: dict[str, Any]) -> GraphQLParams:
-    query, extensions = payload.get("query"), payload.get("extensions")
-    persisted = isinstance(extensions, dict) and "persistedQuery" in extensions
-    if not (isinstance(query, str) or (query is None and persisted)):
-        raise HttpError(400, "'query' must be a string holding the GraphQL document.")
-    variables, name = payload.get("variables"), payload.get("operationName")
-    if variables is not None and not isinstance(variables, dict):
-        raise HttpError(400, "'variables' must be a JSON object (map) or null.")
-    if name is not None and not isinstance(name, str):
-        raise HttpError(400, "'operationName' must be a string or null.")
-    if extensions is not None and not isinstance(extensions, dict):
-        raise HttpError(400, "'extensions' must be a JSON object (map) or null.")
-    return GraphQLParams(query, name or None, variables, extensions or {})
 
 
 async def _error(connection: _Connection, operation_id: str, message: str, code: str) -> None:

@@ -25,9 +25,9 @@ from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.persisted import sha256_hex
-from hub.server import bind, serve
 from hub.settings import load_settings
 from tests.support.live import LiveNetworks, live_networks
+from tests.support.serving import served
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -183,21 +183,8 @@ async def hub_on_free_port(
     """A hub served by uvicorn on a free port until the block ends."""
     settings = load_settings(settings_env).with_network_urls(networks.urls)
     app = create_app(settings)
-    stop = asyncio.Event()
-    ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-    async def until_stopped() -> str | None:
-        await stop.wait()
-        return "test over"
-
-    task = asyncio.create_task(
-        serve(app, bind("127.0.0.1", 0), on_ready=ready.set_result, watch=until_stopped)
-    )
-    try:
-        yield await asyncio.wait_for(ready, 60), app
-    finally:
-        stop.set()
-        await task
+    async with served(app) as url:
+        yield url, app
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -17,9 +17,9 @@ import websockets
 from starlette.applications import Starlette
 
 from hub.app import create_app
-from hub.server import bind, serve
 from hub.settings import load_settings
 from tests.support.live import LiveNetworks, live_networks
+from tests.support.serving import served
 
 # The organisation of the partner app that only browses the catalogue to find a buyer.
 READER = base64.urlsafe_b64encode(b"Cooperative:sejuk:K-001").decode().rstrip("=")
@@ -56,21 +56,9 @@ async def hub_on_free_port(networks: LiveNetworks, data: Path) -> AsyncIterator[
             "HUB_AUTH_KEYS_DIR": str(data / "keys"),
         }
     ).with_network_urls(networks.urls)
-    stop = asyncio.Event()
-    ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-    async def until_stopped() -> str | None:
-        await stop.wait()
-        return "test over"
-
     app = create_app(settings)
-    sock = bind("127.0.0.1", 0)
-    task = asyncio.create_task(serve(app, sock, on_ready=ready.set_result, watch=until_stopped))
-    try:
-        yield LiveHub(await asyncio.wait_for(ready, 30), app)
-    finally:
-        stop.set()
-        await task
+    async with served(app) as url:
+        yield LiveHub(url, app)
 
 
 async def graphql(url: str, token: str, query: str, variables: dict[str, Any] | None = None) -> Any:

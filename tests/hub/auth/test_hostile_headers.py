@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from hub.app import create_app
-from hub.server import bind, serve
 from hub.settings import load_settings
 from tests.hub.auth.conftest import b64
+from tests.support import serving
 
 QUERY = b'{"query": "{ __typename }"}'
 
@@ -52,29 +52,11 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[str, int]]:
             "HUB_AUTH_FAILURE_BURST": "1000",  # this test is about the answer, not the throttle
         }
     )
-    stop = asyncio.Event()
-    ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-    async def until_stopped() -> str | None:
-        await stop.wait()
-        return "test over"
-
-    task = asyncio.create_task(
-        serve(
-            create_app(settings),
-            bind("127.0.0.1", 0),
-            on_ready=ready.set_result,
-            watch=until_stopped,
-        )
-    )
-    try:
-        url = urlsplit(await asyncio.wait_for(ready, 30))
+    async with serving.served(create_app(settings)) as base:
+        url = urlsplit(base)
         assert url.hostname is not None
         assert url.port is not None
         yield url.hostname, url.port
-    finally:
-        stop.set()
-        await task
 
 
 async def post_raw(host: str, port: int, authorization: bytes) -> tuple[int, dict[str, str], bytes]:

@@ -14,9 +14,9 @@ import websockets
 from starlette.applications import Starlette
 
 from hub.app import create_app
-from hub.server import bind, serve
 from hub.settings import load_settings
 from tests.hub.auth.conftest import COOPERATIVE
+from tests.support.serving import served
 
 
 @asynccontextmanager
@@ -29,21 +29,8 @@ async def hub_requiring_auth(tmp_path: Path) -> AsyncIterator[tuple[str, Starlet
         }
     )
     app = create_app(settings)
-    stop = asyncio.Event()
-    ready: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-    async def until_stopped() -> str | None:
-        await stop.wait()
-        return "test over"
-
-    task = asyncio.create_task(
-        serve(app, bind("127.0.0.1", 0), on_ready=ready.set_result, watch=until_stopped)
-    )
-    try:
-        yield await asyncio.wait_for(ready, 30), app
-    finally:
-        stop.set()
-        await task
+    async with served(app) as url:
+        yield url, app
 
 
 async def init(url: str, payload: dict[str, Any] | None) -> dict[str, Any]:
