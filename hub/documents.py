@@ -62,6 +62,8 @@ TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
+_LimitsKey = tuple[int, str | None, tuple[tuple[str, int], ...]]
+
 # What one parsed token keeps alive in memory (its AST node share and location), roughly;
 # measured on the hub's own queries at 300-500 bytes.
 BYTES_PER_TOKEN = 512
@@ -84,6 +86,21 @@ class _Checked:
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
     size: int
+
+
+@dataclass(frozen=True)
+class _Limited:
+    """The query limits' outcome for a document and its page sizes."""
+
+    document: DocumentNode
+    errors: tuple[GraphQLError, ...]
+    size: int
+
+
+def _size_of(document: DocumentNode) -> int:
+    """Roughly what a parsed document keeps alive, in bytes."""
+    tokens: int = getattr(document, "token_count", 0)
+    return tokens * BYTES_PER_TOKEN
 
 
 class _BoundedParser(Parser):
@@ -167,6 +184,11 @@ class Documents:
         self._cache: LRUCache[str, _Checked] = LRUCache(
             maxsize=cache_bytes, getsizeof=lambda checked: checked.size
         )
+        # The limits' outcome by document and page sizes, within the same byte budget;
+        # each entry keeps its document alive, so an id is never reused while it stands.
+        self._limits: LRUCache[_LimitsKey, _Limited] = LRUCache(
+            maxsize=cache_bytes, getsizeof=lambda limited: limited.size
+        )
 
     @property
     def cached_bytes(self) -> int:
@@ -190,8 +212,7 @@ class Documents:
                     schema, document, self.rules, hide_suggestions=not self.introspection
                 )
             ]
-        tokens: int = getattr(document, "token_count", 0)
-        checked = _Checked(document, tuple(errors), len(query) + tokens * BYTES_PER_TOKEN)
+        checked = _Checked(document, tuple(errors), len(query) + _size_of(document))
         if checked.size <= self._cache.maxsize:
             self._cache[query] = checked
         return checked
@@ -216,8 +237,17 @@ class Documents:
         )
         if isinstance(coerced, list):
             return []  # execution refuses variables that do not coerce, before any resolver
-        rule = limits_rule(self.limits, coerced.coerced, operation_name)
-        return validate(schema, document, [rule])
+        # Only whole numbers can change the outcome (as page sizes): remember it by those.
+        numbers = tuple(sorted((k, v) for k, v in coerced.coerced.items() if type(v) is int))
+        key = (id(document), operation_name, numbers)
+        found = self._limits.get(key)
+        if found is None:
+            rule = limits_rule(self.limits, coerced.coerced, operation_name)
+            errors = tuple(validate(schema, document, [rule]))
+            found = _Limited(document, errors, _size_of(document))
+            if found.size <= self._limits.maxsize:
+                self._limits[key] = found
+        return list(found.errors)
 
     def extension(self) -> Callable[[], SchemaExtension]:
         """A schema extension factory that parses and validates through these documents."""

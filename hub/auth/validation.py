@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
 from joserfc import jwt
 from joserfc.errors import (
     BadSignatureError,
@@ -42,11 +43,20 @@ from hub.auth.tokens import TOKEN_TYPE
 
 LEEWAY = 30  # seconds of clock skew tolerated on exp, nbf and iat
 MAX_TOKEN_LENGTH = 8192
+SIGNED_CACHE_BYTES = 4 * 1024 * 1024
 EXTERNAL_ALGORITHMS = frozenset({"RS256", "ES256"})
 COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 TOKEN_TYPES = frozenset({TOKEN_TYPE, f"application/{TOKEN_TYPE}"})
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp")
 MAX_SUBJECT_LENGTH = 256  # longer subjects are not counted as a client of their own
+
+
+@dataclass(frozen=True)
+class _Signed:
+    """A token whose signature verified: its claims, and its length for the cache."""
+
+    claims: dict[str, Any]
+    size: int
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,13 @@ class TokenValidator:
         self.clients = clients
         self.external = external
         self.clock = clock
+        # Signatures already checked, by token: a partner app sends the same token on every
+        # request for its lifetime, and an RSA check is most of what validating one costs.
+        # The claims (expiry) and the client (revocation) are still checked every time, and
+        # the key is looked up by kid first, so a retired key's tokens stop at once.
+        self._signed: LRUCache[str, _Signed] = LRUCache(
+            maxsize=SIGNED_CACHE_BYTES, getsizeof=lambda signed: signed.size
+        )
 
     async def authenticate(self, authorization: str | None) -> Principal:
         """The principal behind ``Authorization: Bearer <token>``; ``AuthError`` otherwise."""
@@ -120,13 +137,17 @@ class TokenValidator:
     ) -> dict[str, Any]:
         if alg not in allowed or key.get("alg", alg) != alg:
             raise AuthError("unsupported_algorithm", "the token's algorithm is not accepted")
-        try:
-            decoded = jwt.decode(token, key, algorithms=[alg])
-        except BadSignatureError:
-            raise AuthError("bad_signature", "the token's signature does not verify") from None
-        except Exception:  # untrusted bytes: any failure to decode them is a malformed token
-            raise AuthError("malformed", "the token cannot be decoded") from None
-        claims = dict(decoded.claims)
+        signed = self._signed.get(token)
+        if signed is None:
+            try:
+                decoded = jwt.decode(token, key, algorithms=[alg])
+            except BadSignatureError:
+                raise AuthError("bad_signature", "the token's signature does not verify") from None
+            except Exception:  # untrusted bytes: any failure to decode them is a malformed token
+                raise AuthError("malformed", "the token cannot be decoded") from None
+            signed = _Signed(dict(decoded.claims), len(token) + 512)  # with its claims
+            self._signed[token] = signed
+        claims = dict(signed.claims)
         registry = JWTClaimsRegistry(
             now=lambda: int(self.clock()),
             leeway=LEEWAY,

@@ -164,3 +164,13 @@ def test_the_cache_stays_within_its_bytes() -> None:
     assert 0 < docs.cached_bytes <= 64 * 1024
     remembered = docs.checked(SCHEMA, "query Q499 { networks { code name } }")
     assert docs.checked(SCHEMA, "query Q499 { networks { code name } }") is remembered
+
+
+def test_remembered_limits_follow_the_page_size() -> None:
+    docs = documents(max_cost=150)
+    assert [code(docs, PAGE, {"n": n}) for n in (50, 100, 50, 100.0)] == [
+        None,
+        "QUERY_TOO_COMPLEX",
+        None,
+        "QUERY_TOO_COMPLEX",
+    ]

@@ -193,3 +193,16 @@ async def test_validator_scopes_are_the_tokens_within_the_clients() -> None:
     with pytest.raises(AuthError) as missing:
         await validator.authenticate(None)
     assert missing.value.reason == "missing"
+
+
+async def test_a_token_seen_before_still_expires(hub_auth: AuthHub) -> None:
+    new = await hub_auth.new_client()
+    token = await hub_auth.token(new)
+    validator = hub_auth.auth.validator
+    assert (await validator.authenticate(f"Bearer {token}")).client_id == new.record.client_id
+    # Its signature is remembered now; its expiry is still read on every request.
+    ttl = hub_auth.auth.settings.auth_token_ttl
+    validator.clock = lambda: time.time() + ttl + 120
+    with pytest.raises(AuthError) as raised:
+        await validator.authenticate(f"Bearer {token}")
+    assert raised.value.reason == "expired"
