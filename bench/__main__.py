@@ -1,4 +1,4 @@
-"""``python -m bench [all|seeding|federation|orders|index|abuse]``: the benchmarks, figures printed."""
+"""``python -m bench [all|seeding|federation|orders|index|abuse|gateway]``: the benchmarks, figures printed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import os
 from collections.abc import Callable
 
-from bench import abuse, federation, index, orders, seeding
+from bench import abuse, federation, gateway, index, orders, seeding
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument(
         "which",
         nargs="?",
-        choices=("all", "seeding", "federation", "orders", "index", "abuse"),
+        choices=("all", "seeding", "federation", "orders", "index", "abuse", "gateway"),
         default="all",
         help="which benchmark to run (default: all)",
     )
@@ -39,7 +39,7 @@ def main() -> None:
         "--repeats",
         type=int,
         help="runs of each measurement, the median printed (default: seeding 3, federation 1, "
-        "orders 3, abuse 3)",
+        "orders 3, abuse 3, gateway 3)",
     )
     seed = parser.add_argument_group("seeding")
     seed.add_argument("--sizes", type=_ints, default=(10_000, 100_000), help="products per run")
@@ -93,6 +93,13 @@ def main() -> None:
     ab.add_argument(
         "--abuse-products", type=int, default=2_000, help="products per network (abuse)"
     )
+    gw = parser.add_argument_group("gateway")
+    gw.add_argument(
+        "--gateway-clients", type=_ints, default=(4, 32), help="concurrent clients (gateway)"
+    )
+    gw.add_argument(
+        "--gateway-seconds", type=float, default=3.0, help="seconds of one timed run (gateway)"
+    )
     args = parser.parse_args()
     if args.which in ("all", "seeding"):
         seeding.run(args.sizes, args.repeats or 3)
@@ -132,6 +139,15 @@ def main() -> None:
                 products=args.abuse_products,
                 transports=args.abuse_transports,
                 only=args.abuse_only,
+            )
+        )
+    if args.which in ("all", "gateway"):
+        gateway.run(
+            gateway.GatewayOptions(
+                clients=args.gateway_clients,
+                seconds=args.gateway_seconds,
+                repeats=args.repeats or 3,
+                products=args.products,
             )
         )
 

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 import httpx
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from connectors.errors import (
@@ -63,18 +64,23 @@ class JsonClient:
         ``expected``: 4xx statuses the caller reads as an answer (a lookup's 404), raised
         as ``NetworkRejected`` without a log line.
         """
-        where = f"{method} {self._client.base_url.join(path)}"
+        content: bytes | None = None
+        if json is not None:
+            # orjson, not httpx's json.dumps: the same compact UTF-8 bytes, ~10x faster.
+            content = orjson.dumps(json)
+            headers = {**(headers or {}), "Content-Type": "application/json"}
         try:
             response = await self._client.request(
                 method,
                 path,
                 params=params,
-                json=json,
+                content=content,
                 data=data,
                 headers=headers,
                 auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.TimeoutException as error:
+            where = self._where(method, path)
             message = "no answer in time"
             raise NetworkTimeout(
                 self.network,
@@ -82,6 +88,7 @@ class JsonClient:
                 request_id=logged(self.network, message, _cause(where, error)),
             ) from None
         except httpx.TransportError as error:
+            where = self._where(method, path)
             message = "unreachable"
             raise NetworkUnavailable(
                 self.network,
@@ -90,6 +97,7 @@ class JsonClient:
             ) from None
         except httpx.RequestError as error:
             # Undecodable content, a redirect loop: the network answered, unreadably.
+            where = self._where(method, path)
             message = "answer the hub cannot read"
             raise NetworkProtocolError(
                 self.network,
@@ -117,12 +125,16 @@ class JsonClient:
                 request_id=None if quiet else logged(self.network, message, _said(response)),
             )
         try:
-            return response.json()
-        except ValueError:
+            return orjson.loads(response.content)
+        except ValueError:  # orjson.JSONDecodeError is one
             message = "answer is not JSON"
             raise NetworkProtocolError(
                 self.network, message, request_id=logged(self.network, message, _said(response))
             ) from None
+
+    def _where(self, method: str, path: str) -> str:
+        """The request, for the log (built only when something failed)."""
+        return f"{method} {self._client.base_url.join(path)}"
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -153,7 +165,7 @@ def _said(response: httpx.Response) -> str:
 
 def _json_or_none(response: httpx.Response) -> object:
     try:
-        return response.json()
+        return orjson.loads(response.content)
     except ValueError:
         return None
 
