@@ -19,6 +19,23 @@ from connectors.errors import ConnectorError, NetworkTimeout
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When one operation stops waiting for networks: every call it makes shares it, so
+    nested lookups get what the search left, not a deadline of their own."""
+
+    at: float  # time.monotonic() (the event loop's clock)
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        """The deadline ``seconds`` from now."""
+        return cls(time.monotonic() + seconds)
+
+    def left(self) -> float:
+        """Seconds until the deadline; 0 once it has passed."""
+        return max(0.0, self.at - time.monotonic())
+
+
 class NetworkStatus(StrEnum):
     OK = "OK"
     TIMEOUT = "TIMEOUT"
@@ -68,11 +85,12 @@ async def fan_out(
     """Run ``call`` on every connector in parallel, bounded by ``deadline`` seconds.
 
     Networks in ``skip`` (code to reason) are not asked: SKIPPED, with the reason as
-    message. Outcomes keep the connectors' order.
+    message. Outcomes keep the connectors' order. With no time left (``deadline`` 0: the
+    operation's deadline has passed) nobody is asked and every network is TIMEOUT at once.
     """
     skipped = dict(skip or {})
     started = time.perf_counter()
-    asked = [c for c in connectors if c.code not in skipped]
+    asked = [c for c in connectors if c.code not in skipped] if deadline > 0 else []
     tasks = {c.code: asyncio.ensure_future(_timed(c, call, started)) for c in asked}
     if tasks:
         _, pending = await asyncio.wait(tasks.values(), timeout=deadline)
@@ -86,21 +104,27 @@ async def fan_out(
         if code in skipped:
             outcomes.append(NetworkOutcome(code, NetworkStatus.SKIPPED, 0.0, message=skipped[code]))
             continue
-        task = tasks[code]
-        if task.cancelled():
+        asked_task = tasks.get(code)
+        if asked_task is None or asked_task.cancelled():
             elapsed = (time.perf_counter() - started) * 1000
             outcomes.append(
                 NetworkOutcome(
                     code,
                     NetworkStatus.TIMEOUT,
                     elapsed,
-                    message=f"no answer within {deadline * 1000:.0f} ms",
+                    message=_too_late(deadline),
                     error=NetworkTimeout(code, "deadline passed"),
                 )
             )
         else:
-            outcomes.append(task.result())
+            outcomes.append(asked_task.result())
     return FanOut(tuple(outcomes))
+
+
+def _too_late(waited: float) -> str:
+    if waited <= 0:
+        return "not asked: the operation's deadline had passed"
+    return f"no answer within {waited * 1000:.0f} ms"
 
 
 async def _timed(

@@ -1,10 +1,15 @@
 """Filters the hub applies itself, whatever a network did or did not push down.
 
 Applying every filter in the hub as well keeps results identical across networks whose
-APIs filter differently; pushed-down filters just mean less to fetch.
+APIs filter differently; pushed-down filters just mean less to fetch. A product's text
+matches as the catalog index matches it (``federation.index.text.match``: normalised
+words, synonyms, the last word as a prefix, in name, description or category), not as a
+substring of its name.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from connectors.records import (
     CertificationKind,
@@ -15,6 +20,10 @@ from connectors.records import (
     SupplierQuery,
     SupplierRecord,
 )
+from federation.index.text import TextQuery, document, match, parse
+
+# Parsing is per query, matching per product: parse each text once.
+parsed = lru_cache(maxsize=256)(parse)
 
 
 def in_region(code: str, wanted: str) -> bool:
@@ -29,15 +38,21 @@ def contains(text: str | None, *fields: str) -> bool:
     return any(needle in field.casefold() for field in fields)
 
 
+def text_matches(text: TextQuery, product: ProductRecord) -> bool:
+    """Every group of ``text`` is in the product's name, description or category."""
+    return match(text, *document(product.name, product.description, product.category)).anywhere
+
+
 def product_matches(query: ProductQuery, product: ProductRecord) -> bool:
+    """``product`` meets every field of ``query``, text included."""
     return (
-        contains(query.text, product.name)
-        and (query.category is None or product.category == query.category)
+        (query.category is None or product.category == query.category)
         and (query.region_code is None or in_region(product.region_code, query.region_code))
         and (query.min_price is None or product.price >= query.min_price)
         and (query.max_price is None or product.price <= query.max_price)
         and (query.in_stock is None or _in_stock(product) == query.in_stock)
         and (query.supplier_id is None or product.supplier_id == query.supplier_id)
+        and text_matches(parsed(query.text), product)
     )
 
 

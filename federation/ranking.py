@@ -1,12 +1,17 @@
-"""How products are ranked across networks: text relevance first, then price."""
+"""What a product search asks, as both search paths take it, and its sort orders.
+
+``ProductSearch`` is the one request type: the catalog index (``federation.index.search``)
+and the live fan-out (``federation.search``) answer it with the same meaning, defined in
+``federation.matching``. This module imports nothing of the index, so both can import it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from connectors.records import ProductRecord
+from connectors.records import CertificationKind, ProductQuery
+from federation import cursor
 
 
 class ProductSort(StrEnum):
@@ -15,25 +20,16 @@ class ProductSort(StrEnum):
     PRICE_DESC = "PRICE_DESC"
 
 
-def relevance(text: str | None, name: str) -> float:
-    """0..2: the share of the query's words in ``name``, plus bonuses for the whole phrase."""
-    if not text:
-        return 0.0
-    phrase = text.casefold().strip()
-    haystack = name.casefold()
-    words = phrase.split()
-    score = sum(1 for word in words if word in haystack) / len(words) if words else 0.0
-    if phrase in haystack:
-        score += 0.5
-        if haystack.startswith(phrase):
-            score += 0.5
-    return score
+@dataclass(frozen=True)
+class ProductSearch:
+    """One product search as a caller asked it, whichever path answers it."""
 
+    query: ProductQuery
+    sort: ProductSort = ProductSort.RELEVANCE
+    networks: tuple[str, ...] | None = None
+    certifications: tuple[CertificationKind, ...] = ()
 
-def product_key(sort: ProductSort, text: str | None) -> Callable[[ProductRecord], Any]:
-    """The merge key: smaller comes first."""
-    if sort is ProductSort.PRICE_ASC:
-        return lambda p: (p.price, p.name)
-    if sort is ProductSort.PRICE_DESC:
-        return lambda p: (-p.price, p.name)
-    return lambda p: (-relevance(text, p.name), p.price, p.name)
+    def fingerprint(self, source: str) -> str:
+        """The cursor fingerprint of this search on ``source`` (each path's cursors are
+        its own: a cursor of one is refused by the other)."""
+        return cursor.fingerprint(source, self.query, self.sort, self.networks, self.certifications)

@@ -12,8 +12,12 @@ WebSocket (``hub.websocket``), both only framing the pipeline's work, ``/healthz
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import socket
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 import anyio.to_thread
@@ -37,6 +41,7 @@ from federation.orders.store import OrderStore
 from federation.orders.worker import running as running_orders
 from federation.procurement.service import ProcurementService
 from federation.procurement.store import ProcurementStore
+from hub import graphiql, ocds
 from hub.audit.extension import AuditMutations
 from hub.audit.log import AuditLog
 from hub.auth import endpoints as auth_endpoints
@@ -54,6 +59,8 @@ from hub.settings import Settings
 from hub.shared import SharedRedis
 from hub.websocket import WebSocketEndpoint
 from resolvers.context import Services
+
+logger = logging.getLogger("hub.serve")
 
 # What a test gives ``create_app`` instead of the public schema: a builder that must run
 # the hub's extensions (the audit log, bounded parsing and the query limits).
@@ -182,11 +189,28 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             *auth_endpoints.routes(),
             *dashboard.routes(),
+            *ocds.routes(),
+            *graphiql.routes(enabled=settings.graphiql_enabled),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     return app
+
+
+def served_at(settings: Settings, sock: socket.socket) -> Settings:
+    """``settings`` for a hub serving on ``sock``: its ``host`` and ``port`` become the
+    bound socket's (``--port 0`` included), so the tokens' ``iss`` and the OAuth metadata
+    name the server clients reach, unless ``HUB_AUTH_ISSUER`` says otherwise."""
+    host, port = sock.getsockname()[:2]
+    served = replace(settings, host=host, port=port)
+    if settings.auth_issuer is None and ipaddress.ip_address(host).is_unspecified:
+        logger.warning(
+            "listening on every address: the OAuth issuer reads %s, which partner apps "
+            "cannot reach; set HUB_AUTH_ISSUER to the hub's public URL",
+            served.token_issuer,
+        )
+    return served
 
 
 def _kept_fresh(

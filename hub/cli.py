@@ -1,10 +1,9 @@
 """The ``hub`` command: ``serve``, ``schema``, ``db``, ``sync``, ``demo``, ``clients``, ``keys``,
-``audit``."""
+``orgs``, ``audit``."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -42,11 +41,24 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--data-dir", type=Path, default=Path("var/networks"))
     demo.add_argument("--products", type=int, default=300, help="products per network")
     demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument(
+        "--order-clock",
+        type=_seconds,
+        metavar="SECONDS",
+        help="move open orders one step along every SECONDS (off by default)",
+    )
     for code, port in DEFAULT_PORTS.items():
         demo.add_argument(
             f"--{code}-port", type=int, default=port, help=f"default {port}; 0 or taken = free"
         )
     return parser
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {value}")
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url)
         print(f"hub db: {settings.database_url} is up to date", flush=True)
         return 0
-    if args.command in ("clients", "keys"):
-        from hub.auth.admin import run_clients, run_keys
+    if args.command in ("clients", "keys", "orgs"):
+        from hub.auth.admin import run_clients, run_keys, run_orgs
 
-        return (run_clients if args.command == "clients" else run_keys)(settings, args)
+        run = {"clients": run_clients, "keys": run_keys, "orgs": run_orgs}[args.command]
+        return run(settings, args)
     if args.command == "sync":
         from hub.sync_command import run_sync
 
@@ -90,15 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=args.data_dir,
         products=args.products,
         seed=args.seed,
+        order_clock=args.order_clock,
         network_ports={code: getattr(args, f"{code}_port") for code in DEFAULT_PORTS},
     )
     return run_demo(settings, options)
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
-    from hub.app import create_app
+    from hub.app import create_app, served_at
     from hub.progress import SyncBars
-    from hub.server import PortTakenError, StopSignals, bind, serve
+    from hub.server import PortTakenError, StopSignals, bind, run, serve, settle_heap
 
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
@@ -107,19 +121,27 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     except PortTakenError as error:
         print(f"hub serve: {error}", file=sys.stderr)
         return 2
+    settings = served_at(settings, sock)  # the OAuth issuer is where the hub really listens
     if not settings.auth_required_enabled:
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
         logging.getLogger("hub.serve").warning(
             "HUB_AUTH_REQUIRED=false: /graphql answers requests without a token "
             "(the public catalogue only). Partner apps on the open internet need it on."
         )
+
+    def ready(url: str) -> None:
+        # Started: the app, its schema and its connectors exist and will live as long as
+        # the process, so the collector need not walk them again (hub.server.settle_heap).
+        settle_heap()
+        print(f"Koperasi Hub serving {url}/graphql", flush=True)
+
     signals = StopSignals()
     with sock, signals.installed(), signals.quiet():
-        asyncio.run(
+        run(
             serve(
                 create_app(settings, sync_progress=SyncBars()),
                 sock,
-                on_ready=lambda url: print(f"Koperasi Hub serving {url}/graphql", flush=True),
+                on_ready=ready,
                 header_timeout=settings.header_timeout,
                 body_timeout=settings.body_timeout,
                 max_message_bytes=settings.max_body_bytes,

@@ -8,44 +8,13 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from hub.app import create_app
+from hub.app import create_app, served_at
 from hub.demo_access import DemoAccess, demo_access
+from hub.graphiql import EXAMPLE_QUERIES
 from hub.progress import SyncBars
 from hub.server import PortTakenError, StopSignals, bind, serve
 from hub.settings import Settings
 from networks.launcher import DEFAULT_PORTS, Launcher, LaunchOptions
-
-# (title, query) pairs printed for the visitor to paste into GraphiQL.
-EXAMPLE_QUERIES: list[tuple[str, str]] = [
-    (
-        "Beras from every network at once, merged and ranked, with each network's status",
-        """{
-  search(text: "beras", first: 5) {
-    edges { node { name price { amount currency } network { code } supplier { name nib } } }
-    networks { code status latencyMs }
-    facets { categories { value count } networks { value count } }
-  }
-}""",
-    ),
-    (
-        "Halal-certified UMKM in Jawa Barat: one supplier per NIB, with each network's listing",
-        """{
-  suppliers(filter: { regionCodes: ["32"], certifications: [HALAL] }, first: 5) {
-    edges { node { nib name scale listings { network { code } name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}""",
-    ),
-    (
-        "Consumer cooperatives from every network, and the networks themselves",
-        """{
-  cooperatives(filter: { type: KONSUMEN }, first: 5) {
-    edges { node { name type network { code } region { code name } } }
-  }
-  networks { code name }
-}""",
-    ),
-]
 
 
 @dataclass
@@ -57,7 +26,21 @@ class DemoOptions:
     data_dir: Path = Path("var/networks")
     products: int = 300
     seed: int = 2026
+    # Seconds between the networks' order clock ticks (each moves every open order one
+    # step: CONFIRMED, SHIPPED, DELIVERED), so orderUpdates changes; None: only on request.
+    order_clock: float | None = None
     network_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+
+    def launch_options(self) -> LaunchOptions:
+        """How the demo starts the reference networks."""
+        return LaunchOptions(
+            host="127.0.0.1",
+            data_dir=self.data_dir,
+            products=self.products,
+            seed=self.seed,
+            order_clock=self.order_clock,
+            ports=dict(self.network_ports),
+        )
 
 
 def run_demo(settings: Settings, options: DemoOptions) -> int:
@@ -67,15 +50,7 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
     except PortTakenError as error:
         print(f"hub demo: {error}", file=sys.stderr)
         return 2
-    launcher = Launcher(
-        LaunchOptions(
-            host="127.0.0.1",
-            data_dir=options.data_dir,
-            products=options.products,
-            seed=options.seed,
-            ports=dict(options.network_ports),
-        )
-    )
+    launcher = Launcher(options.launch_options())
     signals = StopSignals()
     with sock, signals.installed():
         try:
@@ -83,11 +58,14 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
             running = launcher.start()
             urls = {net.code: net.url for net in running}
             # The demo alone runs open (unless HUB_AUTH_REQUIRED=true says otherwise).
-            demo_settings = replace(
-                settings.with_network_urls(urls),
-                environment="development",
-                graphiql=True,
-                auth_required=settings.auth_required is True,
+            demo_settings = served_at(
+                replace(
+                    settings.with_network_urls(urls),
+                    environment="development",
+                    graphiql=True,
+                    auth_required=settings.auth_required is True,
+                ),
+                sock,
             )
             access = asyncio.run(demo_access(demo_settings))
 
@@ -105,7 +83,7 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
                         create_app(demo_settings, sync_progress=SyncBars()),
                         sock,
                         on_ready=lambda url: _banner(
-                            url, urls, access, demo_settings.auth_required_enabled
+                            url, urls, access, demo_settings.auth_required_enabled, options
                         ),
                         watch=watch,
                         header_timeout=demo_settings.header_timeout,
@@ -125,7 +103,13 @@ def run_demo(settings: Settings, options: DemoOptions) -> int:
     return 0
 
 
-def _banner(url: str, networks: dict[str, str], access: DemoAccess, auth_required: bool) -> None:
+def _banner(
+    url: str,
+    networks: dict[str, str],
+    access: DemoAccess,
+    auth_required: bool,
+    options: DemoOptions,
+) -> None:
     lines = ["", "Koperasi Hub is up. Networks:"]
     lines += [f"  {code:<10} {base}" for code, base in networks.items()]
     lines += [
@@ -143,6 +127,13 @@ def _banner(url: str, networks: dict[str, str], access: DemoAccess, auth_require
         "",
         "BUMN procurement dashboard (spend on UMKM, open RFQs) as the demo BUMN:",
         f"  {access.dashboard_url(url)}",
+        "",
+        (
+            f"Order clock: every {options.order_clock:g} s the networks move each open order "
+            "one step (CONFIRMED, SHIPPED, DELIVERED); watch it with orderUpdates."
+            if options.order_clock
+            else "Orders stay where they are; `hub demo --order-clock 10` moves them along."
+        ),
         "",
         "Try these queries:",
     ]

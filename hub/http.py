@@ -46,10 +46,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from hub.graphiql import graphiql_html
 from hub.media import GRAPHQL_RESPONSE_JSON, JSON, choose_response_type, prefers_html
 from hub.pipeline import Caller, Pipeline, payload, remote_address
 from hub.refusal import UNAUTHENTICATED, Refusal, status_of
@@ -85,7 +85,7 @@ class GraphQLEndpoint:
         self.max_body_bytes = max_body_bytes
         self.graphiql = graphiql
         self.max_batch_size = max_batch_size
-        self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else ""
+        self._graphiql_html = graphiql_html() if graphiql else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI: every method reaches ``handle``, which answers 405 itself where due."""

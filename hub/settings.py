@@ -219,8 +219,11 @@ class Settings:
 
     @property
     def token_issuer(self) -> str:
-        """The ``iss`` of the hub's access tokens: ``auth_issuer``, else the hub's own URL."""
-        return self.auth_issuer or f"http://{self.host}:{self.port}"
+        """The ``iss`` of the hub's access tokens and its OAuth metadata: ``auth_issuer``,
+        else the hub's own URL (``hub serve`` sets ``host``/``port`` to the bound socket's,
+        ``hub.app.served_at``, so ``--port`` and ``--port 0`` are what it names)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return self.auth_issuer or f"http://{host}:{self.port}"
 
     def connector_configs(self) -> list[ConnectorConfig]:
         """One ``ConnectorConfig`` per network, in the configured order."""

@@ -1,7 +1,10 @@
 """Product search: arguments checked, then the catalog index or the live fan-out.
 
-The index answers by default once every network has been loaded into it; ``live`` (or a
-hub without an index, or one still on its first load) asks the networks themselves.
+One ``ProductSearch`` goes to either; both answer it with the same meaning
+(``federation.matching``). The index answers by default once every network has been
+loaded into it; ``live`` (or a hub without an index, or one still on its first load) asks
+the networks themselves. ``networks`` says which did: INDEXED/STALE from the index,
+OK/TIMEOUT/ERROR/SKIPPED live.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from connectors.records import CertificationKind, ProductQuery, ProductRecord
-from federation.index import Freshness, IndexSearch
+from federation.index import Freshness
 from federation.index.catalog import CatalogIndex
-from federation.ranking import ProductSort
-from federation.search import ProductSearch, search_products
+from federation.ranking import ProductSearch, ProductSort
+from federation.search import FINGERPRINT, search_products
 from resolvers import access, validation
 from resolvers.context import Context
 from resolvers.paging import PageResult, page_result
@@ -31,7 +34,7 @@ class FacetCounts:
 
 
 class WindowFacets:
-    """Facets over the live path's candidate window (every network's first results)."""
+    """Facets over the live path's window: every product it matched, as the index counts."""
 
     def __init__(self, window: tuple[ProductRecord, ...]) -> None:
         self.window = window
@@ -56,7 +59,7 @@ class IndexFacets:
     """Facets over the whole result, counted by the index only when a field asks."""
 
     index: CatalogIndex
-    search: IndexSearch
+    search: ProductSearch
     _counted: asyncio.Task[FacetCounts] | None = field(default=None, init=False)
 
     async def counts(self, context: Context) -> FacetCounts:
@@ -112,14 +115,12 @@ async def search(
         max_price=max_price,
         in_stock=in_stock,
     )
-    chosen = validation.networks(federation, networks)
+    request = ProductSearch(query, sort, validation.networks(federation, networks), certifications)
     index = await answering_index(context, live)
     if index is not None:
-        indexed = IndexSearch(query, sort, chosen, certifications)
-        found = await index.search(indexed, first, after)
+        found = await index.search(request, first, after)
         page = PageResult(found.items, found.end_cursor, found.has_next, after is not None, (), ())
-        return SearchPage(page, IndexFacets(index, indexed), await index.freshness())
-    request = ProductSearch(query, sort, chosen, certifications)
+        return SearchPage(page, IndexFacets(index, request), await index.freshness())
     merged = await search_products(federation, context.loaders, request, first, after)
     context.report(("search",), merged.outcomes)
     if first == 0:
@@ -129,7 +130,7 @@ async def search(
             (), after, False, after is not None, merged.outcomes, ()
         )
     else:
-        result = page_result(merged, request.fingerprint(), after)
+        result = page_result(merged, request.fingerprint(FINGERPRINT), after)
     return SearchPage(result, WindowFacets(result.window))
 
 

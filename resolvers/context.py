@@ -8,7 +8,7 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from federation.fanout import NetworkOutcome
+from federation.fanout import Deadline, NetworkOutcome
 from federation.groupbuy.service import GroupBuyService
 from federation.hub import Federation
 from federation.index.catalog import CatalogIndex
@@ -39,7 +39,12 @@ class Services:
 
 @dataclass
 class Context:
-    """Per-request context; loaders are new for every request (their caches too)."""
+    """Per-request context; loaders are new for every request (their caches too).
+
+    Built as the operation starts: its ``deadline`` (``federation.limits.deadline`` from
+    now) is shared by every network call the operation makes, at every level, so
+    ``federation`` here is the operation's view (``Federation.for_operation``).
+    """
 
     federation: Federation
     request: Any = None
@@ -47,12 +52,15 @@ class Context:
     principal: Principal | None = None  # the authenticated client, when a token came
     # What a WebSocket client sent with ``connection_init`` (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
+    deadline: Deadline = field(init=False)
     loaders: Loaders = field(init=False)
     # An RFQ's quotes as one viewer sees them: a page of RFQs reads them all at once.
     rfq_quotes: DataLoader[tuple[str, Organisation], list[Quote]] = field(init=False)
     failures: list[NetworkFailure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.deadline = Deadline.after(self.federation.limits.deadline)
+        self.federation = self.federation.for_operation(self.deadline)
         self.loaders = Loaders(self.federation, self.services.index)
         self.rfq_quotes = DataLoader(self._load_rfq_quotes)
 

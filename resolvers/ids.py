@@ -8,12 +8,21 @@ import binascii
 from federation.errors import InputError
 
 NODE_TYPES = frozenset(
-    {"Product", "Supplier", "Cooperative", "Network", "Order", "GroupBuy", "Rfq", "Quote"}
+    {"Product", "Supplier", "Cooperative", "Network", "Order", "GroupBuy", "Rfq", "Quote", "Bumn"}
 )
+# Types whose IDs spell their name otherwise: tokens, RFQs and orders named BUMN
+# ``BUMN:<PaDi id>`` before the graph had a ``Bumn`` type, and those IDs stay valid.
+_SPELLED = {"Bumn": "BUMN"}
+_SPELLED_BACK = {spelling: name for name, spelling in _SPELLED.items()}
+
+
+def id_type(type_name: str) -> str:
+    """How the global IDs of ``type_name`` spell it (``BUMN`` for a ``Bumn``)."""
+    return _SPELLED.get(type_name, type_name)
 
 
 def to_global_id(type_name: str, *parts: str) -> str:
-    raw = ":".join((type_name, *parts)).encode()
+    raw = ":".join((id_type(type_name), *parts)).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -23,8 +32,9 @@ def from_global_id(global_id: str) -> tuple[str, tuple[str, ...]]:
         raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InputError(f"{global_id!r} is not an ID this API issued") from None
-    type_name, _, rest = raw.partition(":")
-    if type_name not in NODE_TYPES or not rest:
+    spelled, _, rest = raw.partition(":")
+    type_name = _SPELLED_BACK.get(spelled, spelled)
+    if type_name not in NODE_TYPES or id_type(type_name) != spelled or not rest:
         raise InputError(f"{global_id!r} is not an ID this API issued")
     return type_name, tuple(rest.split(":"))
 

@@ -8,7 +8,7 @@ from connectors.records import CooperativeRecord, ProductRecord, SupplierRecord
 from federation.errors import InputError
 from federation.groupbuy.model import GroupBuy
 from federation.orders.model import Order
-from resolvers import access, procurement
+from resolvers import access, organizations, procurement
 from resolvers.context import Context
 
 Found = (
@@ -19,6 +19,7 @@ Found = (
     | GroupBuy
     | procurement.SeenRfq
     | procurement.SeenQuote
+    | organizations.BumnBuyer
     | str
     | None
 )
@@ -41,7 +42,8 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
     loaders = context.loaders
     federation = context.federation
     if type_name == "Supplier" and len(parts) == 1:
-        listings = await loaders.listings.load(parts[0])
+        # Suppliers and cooperatives from the index once it is loaded; products live (price).
+        listings = await (await loaders.directory()).listings.load(parts[0])
         return listings[0] if listings else None
     if type_name == "Network" and len(parts) == 1:
         return parts[0] if parts[0] in federation.by_code else None
@@ -52,6 +54,8 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
         if order is None or not access.may_act_for(context, order.buyer_id):
             return None
         return order
+    if type_name == "Bumn" and len(parts) == 1:
+        return await organizations.bumn(context, parts[0])
     if type_name in ("Rfq", "Quote"):
         found: Found = await procurement.load_node(context, type_name, parts)
         return found
@@ -63,5 +67,5 @@ async def load(context: Context, type_name: str, parts: tuple[str, ...]) -> Foun
     if type_name == "Product":
         return await loaders.products.load((network, native_id))
     if type_name == "Cooperative":
-        return await loaders.cooperatives.load((network, native_id))
+        return await (await loaders.directory()).cooperatives.load((network, native_id))
     raise InputError(f"{type_name} is not fetched by ID")

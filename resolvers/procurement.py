@@ -22,6 +22,7 @@ from typing import Any
 
 from federation.errors import ForbiddenError, InputError, NotFoundError
 from federation.orders.model import Order
+from federation.procurement import ocds, publication
 from federation.procurement.model import (
     Award,
     Organisation,
@@ -230,11 +231,38 @@ async def award_order(context: Context, found: Award) -> Order | None:
     return await context.orders.store.load(found.order_id)
 
 
+@dataclass(frozen=True)
+class OcdsExport:
+    """An RFQ's contracting process in OCDS: its releases, and its record."""
+
+    ocid: str
+    release_package: dict[str, Any]
+    record_package: dict[str, Any]
+
+
+def ocds_uri(rfq: Rfq) -> str:
+    """The release package's name: the package is served through the graph (and the bulk
+    endpoint), to its buyer only, so a name rather than an address."""
+    return f"urn:koperasi-hub:ocds:{rfq_id(rfq)}"
+
+
 async def ocds_package(context: Context, seen: SeenRfq) -> dict[str, Any]:
     """The RFQ as an OCDS release package: its buyer's only (FORBIDDEN for a supplier)."""
-    # A name, not an address: the package is served only through the graph, to its buyer.
-    uri = f"urn:koperasi-hub:ocds:{rfq_id(seen.rfq)}"
-    return await context.procurement.ocds_package(seen.viewer, seen.rfq.id, uri=uri)
+    return (await ocds_export(context, seen)).release_package
+
+
+async def ocds_export(context: Context, seen: SeenRfq) -> OcdsExport:
+    """Every release of the RFQ's contracting process and the record compiled from them:
+    its buyer's only (FORBIDDEN for a supplier: the releases name every quote)."""
+    service = context.procurement
+    found = await publication.process(service.store, service.orders.store, seen.viewer, seen.rfq)
+    published = ocds.releases(found)
+    uri = ocds_uri(seen.rfq)
+    return OcdsExport(
+        ocid=ocds.ocid_of(seen.rfq),
+        release_package=ocds.release_package(published, uri=uri),
+        record_package=ocds.record_package(published, uri=f"{uri}:record", releases_uri=uri),
+    )
 
 
 async def spend(

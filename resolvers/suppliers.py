@@ -50,6 +50,8 @@ async def suppliers(
         verified_only=verified_only,
     )
     chosen = validation.networks(federation, networks)
+    if live:
+        context.loaders.read_live()  # its listings and cooperatives live too
     index = await answering_index(context, live)
     if index is not None:
         found = await index.suppliers(IndexSupplierSearch(query, chosen), first, after)

@@ -76,9 +76,8 @@ class Product(Node):
 
     @strawberry.field(description="Who sells it.")
     async def supplier(self, info: Info[Context, None]) -> Supplier | None:
-        found = await info.context.loaders.suppliers.load(
-            (self.record.network, self.record.supplier_id)
-        )
+        directory = await info.context.loaders.directory()
+        found = await directory.suppliers.load((self.record.network, self.record.supplier_id))
         return Supplier.of(found) if found is not None else None
 
 

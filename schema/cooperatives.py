@@ -63,7 +63,8 @@ class JukPartnership:
         from schema.suppliers import Supplier
 
         key = (self.record.network, self.record.supplier_id)
-        found = await info.context.loaders.suppliers.load(key)
+        directory = await info.context.loaders.directory()
+        found = await directory.suppliers.load(key)
         return Supplier.of(found) if found is not None else None
 
 

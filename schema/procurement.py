@@ -1,8 +1,9 @@
 """BUMN procurement: RFQs, quotes, awards and spend on UMKM.
 
-The OCDS export is a field (``Rfq.ocdsReleasePackage: JSON``) rather than an HTTP route:
-it needs the same token, scope and visibility as the RFQ itself, which the graph already
-checks, and partner apps fetch it in the same request as the RFQ they are looking at.
+An RFQ's OCDS export is a field (``Rfq.ocds``) rather than an HTTP route: it needs the
+same token, scope and visibility as the RFQ itself, which the graph already checks, and
+partner apps fetch it in the same request as the RFQ they are looking at. A BUMN's
+releases in bulk, as OCDS publishers serve them, are ``GET /ocds/releases`` (``hub.ocds``).
 """
 
 from __future__ import annotations
@@ -280,11 +281,44 @@ class Rfq(Node):
         return Award.of(found, self.seen) if found is not None else None
 
     @strawberry.field(
-        description="The RFQ as an OCDS 1.1 release package (tender, then award and "
-        "contract releases): its buyer's only."
+        description="Its contracting process in OCDS 1.1: every release (one per stage, "
+        "never changed once published) and the record compiled from them. Its buyer's only."
+    )
+    async def ocds(self, info: Info[Context, None]) -> OcdsExport:
+        return OcdsExport.of(await procurement.ocds_export(info.context, self.seen))
+
+    @strawberry.field(
+        description="The RFQ's OCDS 1.1 release package: its buyer's only.",
+        deprecation_reason="Use `ocds { releasePackage }` (and `ocds { recordPackage }` for "
+        "the compiled record).",
     )
     async def ocds_release_package(self, info: Info[Context, None]) -> JSON:
         return JSON(await procurement.ocds_package(info.context, self.seen))
+
+
+@strawberry.type(
+    description="An RFQ's contracting process in the Open Contracting Data Standard 1.1. "
+    "Each stage (tender, award, contract, delivery) is its own release with its own `id` "
+    "and `date`, and never changes once published; `GET /ocds/releases` publishes a "
+    "BUMN's releases in bulk."
+)
+class OcdsExport:
+    ocid: str = strawberry.field(description="The contracting process's OCDS id.")
+    release_package: JSON = strawberry.field(
+        description="Every release of the process, oldest first, in a release package."
+    )
+    record_package: JSON = strawberry.field(
+        description="The process's record in a record package: its releases and the "
+        "compiled release (merged by OCDS's rules, in date order)."
+    )
+
+    @classmethod
+    def of(cls, found: procurement.OcdsExport) -> OcdsExport:
+        return cls(
+            ocid=found.ocid,
+            release_package=JSON(found.release_package),
+            record_package=JSON(found.record_package),
+        )
 
 
 @strawberry.type(description="An RFQ in a page, with its cursor.")
@@ -297,6 +331,16 @@ class RfqEdge:
 class RfqConnection:
     edges: list[RfqEdge] = strawberry.field(description="The RFQs.")
     page_info: PageInfo = strawberry.field(description="Where this page ends.")
+
+    @classmethod
+    def of(cls, page: procurement.RfqPage) -> RfqConnection:
+        edges = [RfqEdge(node=Rfq.of(s), cursor=procurement.rfq_cursor(s.rfq)) for s in page.rfqs]
+        return cls(
+            edges=edges,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=page.has_next, started_after=page.started_after
+            ),
+        )
 
 
 @strawberry.input(description="Narrow a list of RFQs.")
@@ -475,13 +519,7 @@ class ProcurementQueries:
             first=first,
             after=after,
         )
-        edges = [RfqEdge(node=Rfq.of(s), cursor=procurement.rfq_cursor(s.rfq)) for s in page.rfqs]
-        return RfqConnection(
-            edges=edges,
-            page_info=PageInfo.of(
-                [e.cursor for e in edges], has_next=page.has_next, started_after=page.started_after
-            ),
-        )
+        return RfqConnection.of(page)
 
     @strawberry.field(
         description="A BUMN's spend with UMKM over whole months, grouped, with the UMKM "

@@ -1,4 +1,5 @@
-"""The root Query: search, suppliers, cooperatives, orders, networks, node and nodes."""
+"""The root Query: search, suppliers, cooperatives, bumns, orders, networks, viewer, node and
+nodes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from federation.groupbuy.model import GroupBuy as GroupBuyRecord
 from federation.orders.model import Order as OrderRecord
 from federation.orders.model import OrderState
 from federation.ranking import ProductSort as Sort
-from resolvers import access, catalog, cooperatives, nodes, orders, procurement, suppliers
+from resolvers import (
+    access,
+    catalog,
+    cooperatives,
+    nodes,
+    orders,
+    organizations,
+    procurement,
+    suppliers,
+)
 from resolvers.context import Context
 from resolvers.ids import from_global_id
 from schema.catalog import (
@@ -39,6 +49,7 @@ from schema.groupbuy import GroupBuy, GroupBuyQueries
 from schema.networks import Network
 from schema.node import Node
 from schema.orders import Order, OrderConnection, OrderEdge, OrderFilter
+from schema.organizations import Bumn, OrganizationQueries
 from schema.procurement import ProcurementQueries, Quote, Rfq
 from schema.suppliers import Supplier, SupplierEdge, SupplierFilter, to_kinds, to_scale
 
@@ -50,7 +61,7 @@ LIVE = strawberry.argument(
 
 
 @strawberry.type(description="Read the federated graph.")
-class Query(GroupBuyQueries, ProcurementQueries):
+class Query(GroupBuyQueries, ProcurementQueries, OrganizationQueries):
     @strawberry.field(
         description="Every network the hub federates, in its fixed order.",
         extensions=[access.catalogue()],
@@ -162,10 +173,11 @@ class Query(GroupBuyQueries, ProcurementQueries):
             first=first,
             after=after,
         )
+        page = result.page
         return CooperativeConnection(
-            edges=[CooperativeEdge(node=Cooperative.of(r), cursor=c) for r, c in result.items],
-            page_info=page_info(result),
-            networks=network_results(result),
+            edges=[CooperativeEdge(node=Cooperative.of(r), cursor=c) for r, c in page.items],
+            page_info=page_info(page),
+            networks=network_results(page, result.freshness),
         )
 
     @strawberry.field(
@@ -252,4 +264,6 @@ def _wrap(found: nodes.Found) -> Node | None:
         return Product.of(found)
     if isinstance(found, CooperativeRecord):
         return Cooperative.of(found)
+    if isinstance(found, organizations.BumnBuyer):
+        return Bumn.of(found)
     return Supplier.of(found)

@@ -105,22 +105,25 @@ class Supplier(Node):
             primary=record,
         )
 
+    async def _listings(self, info: Info[Context, None]) -> tuple[SupplierRecord, ...]:
+        # From the index when the request reads it (``Loaders.directory``): no network asked.
+        directory = await info.context.loaders.directory()
+        return await directory.listings.load(self.nib) or (self.primary,)
+
     @strawberry.field(description="Its listing in every network that has it.")
     async def listings(self, info: Info[Context, None]) -> list[SupplierListing]:
-        found = await info.context.loaders.listings.load(self.nib)
-        return [SupplierListing.of(r) for r in (found or (self.primary,))]
+        return [SupplierListing.of(r) for r in await self._listings(info)]
 
     @strawberry.field(description="How many networks list it.")
     async def network_count(self, info: Info[Context, None]) -> int:
-        found = await info.context.loaders.listings.load(self.nib)
-        return len(found or (self.primary,))
+        return len(await self._listings(info))
 
     @strawberry.field(
         description="How many products it lists across every network, counted in the hub's "
         "catalog index; null in a hub without one."
     )
     async def product_count(self, info: Info[Context, None]) -> int | None:
-        listings = await info.context.loaders.listings.load(self.nib) or (self.primary,)
+        listings = await self._listings(info)
         counts = await info.context.loaders.product_counts.load_many(
             [(r.network, r.id) for r in listings]
         )
@@ -129,9 +132,13 @@ class Supplier(Node):
 
     @strawberry.field(description="Cooperatives in partnership with it (JUK MoUs).")
     async def partner_cooperatives(self, info: Info[Context, None]) -> list[Cooperative]:
-        listings = await info.context.loaders.listings.load(self.nib) or (self.primary,)
-        keys = [(r.network, cid) for r in listings for cid in r.partner_cooperative_ids]
-        found = await info.context.loaders.cooperatives.load_many(keys)
+        keys = [
+            (r.network, cid)
+            for r in await self._listings(info)
+            for cid in r.partner_cooperative_ids
+        ]
+        directory = await info.context.loaders.directory()
+        found = await directory.cooperatives.load_many(keys)
         return [Cooperative.of(c) for c in found if c is not None]
 
 

@@ -3,8 +3,9 @@
 A PaDi filter is sent only where it never drops what the hub's own filter keeps; the
 hub filters every result again. So region codes (PaDi matches them exactly, the hub also
 takes prefixes: "32" is all of Jawa Barat) and KBLI (the hub takes prefixes too) are sent
-only when they are full codes, and are not claimed. Text is matched in names, by PaDi and
-by the hub alike.
+only when they are full codes, and are not claimed. PaDi matches text in names: as the
+hub matches supplier and cooperative names, but a product's text is matched by the hub in
+words of name, description and category (``federation.matching``), so it stays here.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ FULL_REGION = re.compile(r"\d{2}\.\d{2}")
 FULL_KBLI = re.compile(r"\d{5}")
 COOPERATIVE_TYPES = frozenset(t.lower() for t in get_args(PadiCooperativeType))
 
-PRODUCT_FILTERS = frozenset(
-    {"text", "category", "min_price", "max_price", "in_stock", "supplier_id"}
-)
+PRODUCT_FILTERS = frozenset({"category", "min_price", "max_price", "in_stock", "supplier_id"})
 SUPPLIER_FILTERS = frozenset({"text", "scale", "certifications", "verified_only"})
 COOPERATIVE_FILTERS = frozenset({"text", "type"})
 
@@ -35,9 +34,8 @@ def _text(text: str | None) -> str | None:
 
 
 def product_filter(query: ProductQuery) -> dict[str, Any]:
-    """PaDi's ``ProductFilter`` for ``query``."""
+    """PaDi's ``ProductFilter`` for ``query`` (its text is the hub's)."""
     fields = {
-        "text": _text(query.text),
         "category": query.category,
         "umkmId": query.supplier_id,
         "regionCode": _full(FULL_REGION, query.region_code),

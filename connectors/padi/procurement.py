@@ -8,7 +8,10 @@ already awarded to the same quotation answers the purchase order it made.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,7 +43,7 @@ ORDERS_PAGE = (
     "query($page: Int!) { result: purchaseOrders(page: $page, size: 100) "
     f"{{ total items {{ {ORDER_FIELDS} rfqId }} }} }}"
 )
-BUMNS = "{ result: bumns { id name regionCode } }"
+BUMNS = "{ result: bumns { id name sector regionCode } }"
 SPEND = (
     "query($filter: SpendFilter!, $by: SpendGroupBy!) "
     "{ result: spend(groupBy: $by, filter: $filter) { total orderCount rows { key amount orderCount } } }"
@@ -79,6 +82,7 @@ class _AwardedOrder(NativePurchaseOrder):
 class _Bumn(Native):
     id: str
     name: str
+    sector: str
     region_code: str
 
 
@@ -126,9 +130,12 @@ class PadiQuotation:
 
 @dataclass(frozen=True)
 class PadiBumn:
+    """A BUMN buying on PaDi: its PaDi id (``BUMN-PANGAN``), name, sector and region."""
+
     id: str
     name: str
     region_code: str
+    sector: str
 
 
 @dataclass(frozen=True)
@@ -141,14 +148,33 @@ class PadiSpendRow:
 class PadiProcurement:
     """RFQs, quotations, awards and BUMN spend on PaDi, through the connector's client."""
 
-    def __init__(self, graphql: GraphQLClient) -> None:
+    def __init__(self, graphql: GraphQLClient, clock: Callable[[], float] = time.monotonic) -> None:
         self.network = graphql.network
         self._graphql = graphql
+        self._clock = clock
+        self._bumns: tuple[float, tuple[PadiBumn, ...]] | None = None
+        self._bumns_lock: asyncio.Lock | None = None
 
-    async def bumns(self) -> list[PadiBumn]:
-        """Every BUMN buying on PaDi."""
-        answer = await self._graphql.execute(BUMNS, {}, _BUMNS)
-        return [PadiBumn(b.id, b.name, b.region_code) for b in answer.result]
+    async def bumns(self, *, max_age: float = 0.0) -> list[PadiBumn]:
+        """Every BUMN buying on PaDi, by id.
+
+        ``max_age`` > 0 accepts the list read at most that many seconds ago: BUMN join
+        PaDi rarely, and a page of ``node`` lookups or viewers then asks PaDi once. Callers
+        waiting together share one request.
+        """
+        if self._bumns_lock is None:
+            self._bumns_lock = asyncio.Lock()
+        async with self._bumns_lock:
+            cached = self._bumns
+            if cached is not None and max_age > 0 and self._clock() - cached[0] <= max_age:
+                return list(cached[1])
+            answer = await self._graphql.execute(BUMNS, {}, _BUMNS)
+            found = tuple(
+                PadiBumn(b.id, b.name, b.region_code, b.sector)
+                for b in sorted(answer.result, key=lambda b: b.id)
+            )
+            self._bumns = (self._clock(), found)
+            return list(found)
 
     async def publish_rfq(
         self,

@@ -11,6 +11,8 @@ from connectors.records import CooperativeQuery, ProductQuery, SupplierQuery
 V = TypeVar("V")
 Params = dict[str, str | int]
 
+# "text": SEJUK's ``q`` is a case-insensitive substring of name, description or code, so
+# the hub may ask it for a spelling its matcher needs (``federation.matching``).
 PRODUCT_FILTERS = frozenset(
     {"text", "category", "region_code", "min_price", "max_price", "in_stock", "supplier_id"}
 )

@@ -2,9 +2,10 @@
 
 The hub applies every filter again, so a parameter here may narrow less than the query
 but never more. The network matches ``q`` against names with an ASCII case-insensitive
-LIKE, as the hub matches names, so text goes down whenever it is ASCII; ``kbli`` only as a
-full five-digit code (the hub matches prefixes); one of several required certifications;
-a region list of one.
+LIKE: as the hub matches supplier and cooperative names, so that text goes down whenever
+it is ASCII; a product's text, which the hub matches in words of name, description and
+category (``federation.matching``), never does. ``kbli`` only as a full five-digit code
+(the hub matches prefixes); one of several required certifications; a region list of one.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ _COOPERATIVE_TYPES = frozenset(get_args(CooperativeType))
 Params = dict[str, str]
 
 CAPABILITIES = Capabilities(
+    # No "text": the items' ``q`` searches names only, and a product matches by its
+    # description too.
     product_filters=frozenset(
-        {"text", "category", "region_code", "min_price", "max_price", "in_stock", "supplier_id"}
+        {"category", "region_code", "min_price", "max_price", "in_stock", "supplier_id"}
     ),
     supplier_filters=frozenset({"text", "kbli", "scale"}),
     cooperative_filters=frozenset({"text", "type", "region_code"}),
@@ -36,8 +39,9 @@ CAPABILITIES = Capabilities(
 
 
 def item_params(query: ProductQuery) -> Params | None:
-    """The native filters of ``query``; None when it cannot match anything here."""
-    params = _name_params(query.text)
+    """The native filters of ``query`` (its text is the hub's); None when it cannot match
+    anything here."""
+    params: Params = {}
     if query.category is not None:
         params["category"] = query.category
     if query.region_code is not None:

@@ -13,12 +13,22 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.base import Connector
-from connectors.records import ProductRecord, SupplierRecord
+from connectors.records import CooperativeRecord, ProductRecord, SupplierRecord
 from federation.index import rows, store
+from federation.index.cooperatives import (
+    IndexCooperativeSearch,
+    cooperatives_by_key,
+    search_cooperatives,
+)
 from federation.index.freshness import Freshness, freshness
 from federation.index.paging import IndexPage
 from federation.index.search import IndexSearch, ProductFacets, product_facets, search_products
-from federation.index.suppliers import IndexSupplierSearch, listings, search_suppliers
+from federation.index.suppliers import (
+    IndexSupplierSearch,
+    listings,
+    search_suppliers,
+    suppliers_by_key,
+)
 from federation.index.sync import CatalogSync, ProgressCallback, SyncResult
 from federation.index.tables import catalog_products
 
@@ -129,6 +139,20 @@ class CatalogIndex:
     async def listings(self, nibs: Sequence[str]) -> dict[str, tuple[SupplierRecord, ...]]:
         """Every network's listing of each NIB, in the federation's order."""
         return await listings(self.engine, nibs, self.codes)
+
+    async def supplier_records(self, keys: Sequence[Key]) -> dict[Key, SupplierRecord]:
+        """The supplier listings among ``keys`` as the index holds them."""
+        return await suppliers_by_key(self.engine, keys)
+
+    async def cooperatives(
+        self, search: IndexCooperativeSearch, first: int, after: str | None
+    ) -> IndexPage[CooperativeRecord]:
+        """One page of cooperatives by name."""
+        return await search_cooperatives(self.engine, search, first, after)
+
+    async def cooperative_records(self, keys: Sequence[Key]) -> dict[Key, CooperativeRecord]:
+        """The cooperatives among ``keys`` as the index holds them."""
+        return await cooperatives_by_key(self.engine, keys)
 
     async def products(self, keys: Sequence[Key]) -> dict[Key, ProductRecord]:
         """The products among ``keys`` as the index shows them (what buyers were shown)."""

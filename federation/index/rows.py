@@ -113,6 +113,7 @@ def cooperative_row(record: CooperativeRecord, generation: int) -> dict[str, Any
         "member_count": record.member_count,
         "address": record.address,
         "search_name": text.normalise(record.name),
+        "name_key": record.name.casefold(),
         "loaded_in": generation,
     }
 

@@ -5,10 +5,10 @@ holds it), then price, then a stable hash tie-break; that is exactly ascending p
 ``key`` within a tier, so each tier is read in index order and a page costs the same at
 page 1 and page 1,000 (keyset paging). Price sorts ignore the tiers.
 
-Filters mean what ``federation.filters`` means on the live path; the text does not: the
-index matches words (any order, in name or description, the last word as a prefix, with
-Indonesian spelling variants and synonyms), where the live path matches a substring of
-the name.
+What matches and in which tier is defined once, in ``federation.matching`` (over
+``text.match``), and the live path applies that definition to what networks return: the
+SQL here (``fts.py``) must select exactly those products, which
+``tests/federation/test_one_search_engine.py`` checks on both databases.
 """
 
 from __future__ import annotations
@@ -33,39 +33,29 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from connectors.records import CertificationKind, ProductQuery, ProductRecord
-from federation import cursor
+from connectors.records import CertificationKind, ProductRecord
 from federation.index import fts, paging, postings, rows
 from federation.index.fts import Filters, Tier
 from federation.index.paging import IndexPage, Position
 from federation.index.tables import catalog_products, catalog_suppliers
 from federation.index.text import TextQuery, parse
-from federation.ranking import ProductSort
+from federation.ranking import ProductSearch, ProductSort
 
 _FTS = table(fts.FTS_TABLE, column("rowid"))
 
 
-@dataclass(frozen=True)
-class IndexSearch:
-    """One product search as a caller asked it (the live path's ``ProductSearch``)."""
+# The one request type (``federation.ranking``), under the name the index's callers know.
+IndexSearch = ProductSearch
 
-    query: ProductQuery
-    sort: ProductSort = ProductSort.RELEVANCE
-    networks: tuple[str, ...] | None = None
-    certifications: tuple[CertificationKind, ...] = ()
+FINGERPRINT = "index-products"
 
-    def fingerprint(self) -> str:
-        return cursor.fingerprint(
-            "index-products", self.query, self.sort, self.networks, self.certifications
-        )
 
-    @property
-    def text(self) -> TextQuery:
-        return parse(self.query.text)
+def _text(search: ProductSearch) -> TextQuery:
+    return parse(search.query.text)
 
-    @property
-    def filters(self) -> Filters:
-        return Filters(self.query, self.networks, self.certifications)
+
+def _filters(search: ProductSearch) -> Filters:
+    return Filters(search.query, search.networks, search.certifications)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +76,22 @@ class ProductFacets:
 
 
 async def search_products(
-    engine: AsyncEngine, search: IndexSearch, first: int, after: str | None = None
+    engine: AsyncEngine, search: ProductSearch, first: int, after: str | None = None
 ) -> IndexPage[ProductRecord]:
     """The next ``first`` products after the cursor ``after``."""
-    fingerprint = search.fingerprint()
+    fingerprint = search.fingerprint(FINGERPRINT)
     start = paging.decode(after, fingerprint) if after else None
-    if search.filters.impossible() or first < 1:
+    if _filters(search).impossible() or first < 1:
         return IndexPage((), after, False)
-    text_query = search.text
+    text_query = _text(search)
     tiers = fts.tiers(text_query, search.sort is ProductSort.RELEVANCE)
     descending = search.sort is ProductSort.PRICE_DESC
     found: list[tuple[ProductRecord, Position]] = []
     first_tier = start.tier if start is not None else 0
     async with engine.connect() as conn:
-        read = await _tier_reader(conn, text_query, search.filters, descending)
+        read = await _tier_reader(conn, text_query, _filters(search), descending)
         if read is None:
-            statement = _ranked_select(text_query, search.filters, start).limit(first + 1)
+            statement = _ranked_select(text_query, _filters(search), start).limit(first + 1)
             for row in (await conn.execute(statement)).mappings():
                 found.append((rows.product_record(row), Position(row["tier"], row["key"])))
         else:
@@ -118,13 +108,13 @@ async def search_products(
     return IndexPage(items, end, len(found) > first)
 
 
-async def product_facets(engine: AsyncEngine, search: IndexSearch) -> ProductFacets:
+async def product_facets(engine: AsyncEngine, search: ProductSearch) -> ProductFacets:
     """Total and facet counts over every product the search matches."""
-    if search.filters.impossible():
+    if _filters(search).impossible():
         return ProductFacets(0, (), (), (), ())
     async with engine.connect() as conn:
         base = _tier_select(
-            conn, search.text, Tier.ALL, None, filters=search.filters, descending=False
+            conn, _text(search), Tier.ALL, None, filters=_filters(search), descending=False
         )
         matched = base.with_only_columns(
             catalog_products.c.network,

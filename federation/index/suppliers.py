@@ -153,3 +153,21 @@ async def listings(
         nib: tuple(sorted(listed, key=lambda r: (rank.get(r.network, len(rank)), r.id)))
         for nib, listed in found.items()
     }
+
+
+async def suppliers_by_key(
+    engine: AsyncEngine, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], SupplierRecord]:
+    """The listings among ``keys`` (network, the network's supplier id) the index holds."""
+    s = catalog_suppliers.c
+    unique = sorted(set(keys))
+    found: dict[tuple[str, str], SupplierRecord] = {}
+    async with engine.connect() as conn:
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            result = await conn.execute(
+                select(catalog_suppliers).where(tuple_(s.network, s.id).in_(chunk))
+            )
+            for row in result.mappings():
+                found[(row["network"], row["id"])] = rows.supplier_record(row)
+    return found

@@ -90,7 +90,9 @@ catalog_cooperatives = Table(
     Column("member_count", Integer, nullable=True),
     Column("address", Text, nullable=False),
     Column("search_name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),  # casefolded name: the listing order (0011)
     Column("loaded_in", Integer, nullable=False),
+    Index("ix_catalog_cooperatives_order", "name_key", "network", "id"),
 )
 
 catalog_sync = Table(

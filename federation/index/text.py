@@ -9,6 +9,10 @@ PostgreSQL's ``simple`` configuration split into exactly the same tokens.
 Queries are also expanded with synonyms: everyday abbreviations and trade names a buyer
 types for what catalogues spell out (``migor`` is *minyak goreng*). Expansion happens at
 query time only, so the list can grow without re-indexing.
+
+``match`` decides in Python what ``fts.py``'s SQL decides, and ``anchor``/``spellings``
+say what to ask a network so that nothing matching is left out: the live path
+(``federation.matching``) uses them to mean exactly what the index means.
 """
 
 from __future__ import annotations
@@ -161,3 +165,121 @@ def tags(*, network: str, category: str, region_code: str, in_stock: bool) -> st
         "sy" if in_stock else "sn",
     ]
     return " ".join(values)
+
+
+# --- Matching: what the index's SQL decides, in Python ---------------------------------
+#
+# ``fts.py`` turns a ``TextQuery`` into FTS5 and tsquery conditions; ``match`` is the same
+# decision over one product's words, so the live path (``federation.matching``) finds
+# exactly the products the index finds. Documents are the two stored columns: the name's
+# words, and the description's followed by the category's (``rows.product_row``).
+
+
+def document(name: str, description: str, category: str) -> tuple[list[str], list[str]]:
+    """A product's searchable words as the index stores them: (name, body)."""
+    return words(name), words(description) + words(category.replace("-", " "))
+
+
+def _phrase_at(found: list[str], at: int, phrase: tuple[str, ...], prefix: bool) -> bool:
+    if at + len(phrase) > len(found):
+        return False
+    last = len(phrase) - 1
+    return all(
+        found[at + n].startswith(word) if prefix and n == last else found[at + n] == word
+        for n, word in enumerate(phrase)
+    )
+
+
+def _holds(found: list[str], phrase: tuple[str, ...], prefix: bool) -> bool:
+    """FTS5 ``"a b"`` (``"a b"*`` with ``prefix``) within one column; tsquery ``a <-> b``."""
+    return any(_phrase_at(found, at, phrase, prefix) for at in range(len(found)))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How a product's words meet a query, one flag per condition ``fts.py`` builds.
+
+    ``start``: the name begins with one of the query's variants (FTS5 ``^``, PostgreSQL
+    ``LIKE 'variant%'``); ``name``: every group is in the name; ``anywhere``: every group
+    is in the name or the body, each phrase within one of them. With no groups all hold.
+    """
+
+    start: bool
+    name: bool
+    anywhere: bool
+
+
+def match(query: TextQuery, name: list[str], body: list[str]) -> Match:
+    """The conditions ``name`` and ``body`` (from ``document``) meet for ``query``."""
+    if query.empty:
+        return Match(True, True, True)
+    in_name = True
+    anywhere = True
+    for n, group in enumerate(query.groups):
+        phrases = [(phrase, query.is_prefix(n, phrase)) for phrase in group.phrases]
+        named = any(_holds(name, phrase, prefix) for phrase, prefix in phrases)
+        in_name = in_name and named
+        anywhere = anywhere and (named or any(_holds(body, p, x) for p, x in phrases))
+    start = any(_phrase_at(name, 0, variant, query.prefix) for variant in query.variants())
+    return Match(start, in_name, anywhere)
+
+
+# --- Asking a network broadly ----------------------------------------------------------
+#
+# A network's own text search matches a raw substring (case aside). Every product the
+# query matches holds, for one chosen group, one of that group's phrases, so it holds the
+# chosen word of that phrase, written in one of the ways ``words`` reads as that word.
+# Asking for each such spelling (and each category named by the word, as the body holds
+# the category) therefore drops nothing; the hub then keeps the real matches.
+
+
+def spellings(word: str, prefix: bool) -> frozenset[str]:
+    """Raw substrings, one of which any text whose ``words`` hold ``word`` (or a word
+    starting with it, with ``prefix``) contains, ignoring ASCII case.
+
+    A spelling another one contains is left out: asking for the shorter finds it.
+    """
+    forms = {word} | {
+        raw for raw, one in SPELLING.items() if (one.startswith(word) if prefix else one == word)
+    }
+    return frozenset(f for f in forms if not any(o != f and o in f for o in forms))
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """One word (with its prefix flag) of each phrase of one group: any match holds one."""
+
+    terms: tuple[tuple[str, bool], ...]
+
+    def spellings(self) -> frozenset[str]:
+        """Substrings whose union, asked of name and description, drops no match."""
+        found = {s for word, prefix in self.terms for s in spellings(word, prefix)}
+        return frozenset(f for f in found if not any(o != f and o in f for o in found))
+
+    def in_words(self, found: list[str]) -> bool:
+        """Whether ``found`` (e.g. a category's words) holds one of the terms."""
+        return any(_holds(found, (word,), prefix) for word, prefix in self.terms)
+
+
+def anchor(query: TextQuery) -> Anchor | None:
+    """The group to ask a network for: the one whose spellings are longest (most
+    selective), then fewest. None for an empty query."""
+    best: tuple[tuple[int, int], Anchor] | None = None
+    for n, group in enumerate(query.groups):
+        terms: list[tuple[str, bool]] = []
+        for phrase in group.phrases:
+            prefix = query.is_prefix(n, phrase)
+            flags = [prefix and i == len(phrase) - 1 for i in range(len(phrase))]
+            # The phrase's most selective word: its shortest spelling is longest.
+            terms.append(
+                max(
+                    zip(phrase, flags, strict=True),
+                    key=lambda t: min(len(s) for s in spellings(*t)),
+                )
+            )
+        candidate = Anchor(tuple(terms))
+        forms = candidate.spellings()
+        score = (min(len(s) for s in forms), -len(forms))
+        if best is None or score > best[0]:
+            best = (score, candidate)
+    return None if best is None else best[1]

@@ -25,7 +25,7 @@ from federation.idempotency import RequestKey, check_key
 from federation.loaders import Loaders
 from federation.orders.model import OrderDraft
 from federation.orders.service import OrderService
-from federation.procurement import issuing, listings, native, ocds
+from federation.procurement import issuing, listings, native, ocds, publication
 from federation.procurement.checks import check_quote, check_rfq
 from federation.procurement.invitations import invite
 from federation.procurement.model import (
@@ -273,22 +273,14 @@ class ProcurementService:
             raise ForbiddenError("a BUMN sees only its own spend")
         return await spend_report(self.store.engine, self._padi(), flt)
 
-    async def ocds_package(
-        self,
-        buyer: Organisation,
-        rfq_id: str,
-        *,
-        uri: str,
-        published: dt.datetime | None = None,
-    ) -> dict[str, Any]:
-        """The RFQ as an OCDS 1.1 release package, for its buyer (it names every quote)."""
+    async def ocds_package(self, buyer: Organisation, rfq_id: str, *, uri: str) -> dict[str, Any]:
+        """The RFQ's releases as an OCDS 1.1 release package, for its buyer (they name every
+        quote); ``federation.procurement.publication`` derives them."""
         if buyer.kind is not OrgKind.BUMN:
             raise ForbiddenError("only the BUMN that published an RFQ exports it")
         rfq = await self.get(buyer, rfq_id)
-        quotes = await self.store.quotes(rfq.id)
-        award = await self.award_of(buyer, rfq.id)
-        when = published or dt.datetime.fromtimestamp(self.clock(), dt.UTC)
-        return ocds.release_package(rfq, quotes, award, uri=uri, published=when)
+        found = await publication.process(self.store, self.orders.store, buyer, rfq)
+        return ocds.release_package(ocds.releases(found), uri=uri)
 
     async def _issue(self, rfq: Rfq, winner: Quote, award: Award) -> Award:
         if self.padi is not None and winner.network == self.padi.network:

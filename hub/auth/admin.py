@@ -5,24 +5,45 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from connectors.registry import build_connector
+from federation.hub import Federation, FederationLimits
 from federation.orders.database import connect
 from hub.auth.clients import ClientStore
 from hub.auth.keys import KeyRingError, key_files, retire, rotate
-from hub.auth.scopes import SCOPES, scope_text
+from hub.auth.organizations import (
+    KINDS,
+    Organization,
+    OrganizationError,
+    OrganizationKind,
+    find_organization,
+    list_organizations,
+    parse_organization,
+)
+from hub.auth.scopes import SCOPES, ScopeError, parse_scopes, scope_text
 from hub.database import upgrade
 from hub.settings import Settings
 
+# Exit codes of a refused command, by the error's code.
+_EXIT = {"BAD_USER_INPUT": 2, "NOT_FOUND": 2, "NETWORK_UNAVAILABLE": 1}
+
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``clients`` and ``keys`` to the ``hub`` command's subcommands."""
+    """Add ``clients``, ``keys`` and ``orgs`` to the ``hub`` command's subcommands."""
     clients = commands.add_parser("clients", help="OAuth clients of partner apps")
     clients.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
     actions = clients.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="register a client; prints its secret once")
-    create.add_argument("--org", required=True, help="global ID of a Cooperative/Supplier/BUMN")
+    create.add_argument(
+        "--org",
+        required=True,
+        help=f"the organisation it acts for ({KINDS}): its global ID, or Bumn:BUMN-PANGAN, "
+        "Cooperative:sejuk:1, Supplier:<NIB>; see `hub orgs list`",
+    )
     create.add_argument("--scopes", required=True, help=f"comma-separated: {','.join(SCOPES)}")
     create.add_argument("--name", default="", help="a name to recognise the client by")
     actions.add_parser("list", help="every client, without secrets")
@@ -36,6 +57,20 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     key_actions.add_parser("rotate", help="add a new signing key (restart the hub to use it)")
     retire_parser = key_actions.add_parser("retire", help="stop a key verifying tokens")
     retire_parser.add_argument("kid")
+
+    orgs = commands.add_parser("orgs", help="organisations a client may act for, by network")
+    orgs.add_argument("--config", type=Path, help="TOML settings file (or HUB_CONFIG)")
+    org_actions = orgs.add_subparsers(dest="action", required=True)
+    listing = org_actions.add_parser("list", help="organisations with their global IDs")
+    listing.add_argument(
+        "--kind",
+        type=str.lower,
+        choices=[kind.name.lower() for kind in OrganizationKind],
+        default=OrganizationKind.BUMN.name.lower(),
+        help="which kind (default bumn)",
+    )
+    listing.add_argument("--text", help="words in the name")
+    listing.add_argument("--limit", type=int, default=50, help="at most this many per network")
 
 
 def run_clients(settings: Settings, args: argparse.Namespace) -> int:
@@ -51,10 +86,15 @@ async def _clients(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.action == "create":
             try:
-                new = await store.create(args.org, args.scopes, args.name)
+                found = await _existing(settings, args.org, args.scopes)
+                new = await store.create(found.ref.global_id, args.scopes, args.name)
+            except OrganizationError as error:
+                print(f"hub clients: {error.code}: {error}", file=sys.stderr)
+                return _EXIT[error.code]
             except ValueError as error:
-                print(f"hub clients: {error}", file=sys.stderr)
+                print(f"hub clients: BAD_USER_INPUT: {error}", file=sys.stderr)
                 return 2
+            print(f"organisation:  {found.name} ({found.ref.readable}, on {found.network})")
             print(f"client_id:     {new.record.client_id}")
             print(f"client_secret: {new.secret}")
             print("Keep the secret now: the hub stores only its hash and cannot show it again.")
@@ -75,6 +115,46 @@ async def _clients(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     finally:
         await engine.dispose()
+
+
+async def _existing(settings: Settings, org: str, scopes: str) -> Organization:
+    """The organisation ``org`` names, once a network has shown it exists; the scopes
+    are checked first, so a typo costs no network call."""
+    ref = parse_organization(org)
+    if not parse_scopes(scopes):
+        raise ScopeError("a client needs at least one scope")
+    async with _federation(settings) as federation:
+        return await find_organization(federation, ref)
+
+
+@asynccontextmanager
+async def _federation(settings: Settings) -> AsyncIterator[Federation]:
+    """The configured networks, for the length of one command."""
+    limits = FederationLimits(deadline=settings.deadline, max_page_size=settings.max_page_size)
+    federation = Federation([build_connector(c) for c in settings.connector_configs()], limits)
+    try:
+        yield federation
+    finally:
+        await federation.aclose()
+
+
+def run_orgs(settings: Settings, args: argparse.Namespace) -> int:
+    """``hub orgs list``; returns the exit code."""
+    return asyncio.run(_orgs(settings, OrganizationKind[args.kind.upper()], args.text, args.limit))
+
+
+async def _orgs(settings: Settings, kind: OrganizationKind, text: str | None, limit: int) -> int:
+    try:
+        async with _federation(settings) as federation:
+            found = await list_organizations(federation, kind, text=text, limit=max(1, limit))
+    except OrganizationError as error:
+        print(f"hub orgs: {error.code}: {error}", file=sys.stderr)
+        return _EXIT[error.code]
+    for org in found:
+        print(f"{org.ref.global_id}  {org.ref.readable}  {org.network}  {org.name}")
+    if not found:
+        print(f"hub orgs: no {kind.value} found", file=sys.stderr)
+    return 0
 
 
 def run_keys(settings: Settings, args: argparse.Namespace) -> int:

@@ -58,8 +58,10 @@ def server_metadata(issuer: str) -> dict[str, Any]:
 
 
 async def metadata(request: Request) -> Response:
-    """``GET /.well-known/oauth-authorization-server``."""
-    return _json(server_metadata(_auth(request).settings.token_issuer), "public, max-age=300")
+    """``GET /.well-known/oauth-authorization-server``, for the issuer that signs the
+    tokens (``HUB_AUTH_ISSUER``, else the URL the hub is bound to: ``hub.app.served_at``)."""
+    issuer = _auth(request).server.tokens.issuer  # what the tokens' ``iss`` says
+    return _json(server_metadata(issuer), "public, max-age=300")
 
 
 def routes() -> list[Route]:

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ExceptionHandler
 
+from networks.common.clock import month_key
 from networks.common.db import Database, SeedFunction, prepare
 from networks.common.faults import FaultInjector, FaultMiddleware, FaultUpdate
 from networks.common.http import parse_body, require_admin
@@ -49,7 +50,11 @@ def create_network_app(
     """A network app whose database is seeded on first start and whose faults are live."""
     faults = FaultInjector(settings.faults, seed=settings.seed)
     requests = RequestCounter()
-    marker = f"{settings.code}:v{schema_version}:seed={settings.seed}:products={settings.products}"
+    marker = (
+        f"{settings.code}:v{schema_version}:seed={settings.seed}:products={settings.products}"
+        # A new month re-seeds, so the seeded history always reaches the current month.
+        f":month={month_key(settings.seeded_on)}"
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from networks.common.clock import seed_date
 from networks.common.faults import FaultConfig
 
 
@@ -19,6 +21,8 @@ class NetworkSettings:
     products: int = 300
     seed: int = 2026
     reset: bool = False
+    # Seeded history (spend, timestamps, bills) runs up to this date's month.
+    seeded_on: dt.date = field(default_factory=seed_date)
     admin_token: str = "admin-dev-token"
     # Seconds between automatic order status moves; None leaves it to the admin call.
     order_clock: float | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -10,14 +11,17 @@ from faker import Faker
 from sqlalchemy import Connection, insert, literal
 
 from networks.common.catalog import COOPERATIVE_TYPES, REGIONS
+from networks.common.clock import months_up_to
 from networks.common.db import SeedFunction, insert_batched
 from networks.common.universe import Umkm, Universe
 from networks.padi import tables
 from networks.padi.settings import PadiSettings
 
-SPEND_MONTHS: tuple[str, ...] = tuple(
-    f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)
-)
+# Months of seeded spend, ending with the seeding month: three years, so any period the
+# hub accepts (at most 24 months) within them has figures.
+SPEND_MONTH_COUNT = 36
+# Spend grows this much a year: the latest twelve months are the largest.
+_YEARLY_GROWTH = 1.15
 
 BUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("BUMN-ENERGI", "PT Energi Nusantara (Persero)", "energi", "31.71"),
@@ -81,7 +85,8 @@ def make_seed(settings: PadiSettings) -> SeedFunction:
             )
         )
         conn.execute(insert(tables.cooperatives), list(_cooperatives(settings)))
-        conn.execute(insert(tables.spend_records), list(_spend(settings.seed, suppliers)))
+        rows = _spend(settings.seed, suppliers, spend_months(settings.seeded_on))
+        conn.execute(insert(tables.spend_records), list(rows))
 
     return seed
 
@@ -135,7 +140,8 @@ def _cooperatives(settings: PadiSettings) -> Iterator[dict[str, Any]]:
         kind = rng.choice(COOPERATIVE_TYPES)
         region = rng.choice(REGIONS)
         place = region.name.removeprefix("Kota ").removeprefix("Kabupaten ")
-        year = rng.randint(1995, 2024)
+        # Registered at least two years and joined at least a year before the seeding date.
+        year = rng.randint(1995, settings.seeded_on.year - 2)
         yield {
             "id": f"KOP-{number:06d}",
             "name": f"Koperasi {_COOPERATIVE_LABEL[kind]} {faker.last_name()} {place}",
@@ -144,16 +150,28 @@ def _cooperatives(settings: PadiSettings) -> Iterator[dict[str, Any]]:
             "region_code": region.code,
             "member_count": rng.randint(20, 5_000),
             "role": rng.choices(("BUYER", "SELLER", "BOTH"), weights=(5, 3, 2))[0],
-            "joined_on": f"{rng.randint(max(year, 2019), 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "joined_on": _joined_on(rng, year, settings.seeded_on),
         }
 
 
-def _spend(seed: int, suppliers: list[Umkm]) -> Iterator[dict[str, Any]]:
+def _joined_on(rng: random.Random, registered: int, seeded_on: dt.date) -> str:
+    joined = rng.randint(max(registered, seeded_on.year - 7), seeded_on.year - 1)
+    return f"{joined}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def spend_months(seeded_on: dt.date) -> tuple[str, ...]:
+    """The months PaDi's seeded spend covers: the three years up to ``seeded_on``'s month."""
+    return months_up_to(seeded_on, SPEND_MONTH_COUNT)
+
+
+def _spend(seed: int, suppliers: list[Umkm], months: tuple[str, ...]) -> Iterator[dict[str, Any]]:
     rng = random.Random(f"spend:padi:{seed}")
     weights = [_SCALE_WEIGHT[u.scale] for u in suppliers]
     bumn_weight = {ident: rng.uniform(0.5, 2.5) for ident, *_ in BUMNS}
-    for month in SPEND_MONTHS:
-        season = _SEASON.get(int(month[5:]), 1.0) * (1.15 if month.startswith("2025") else 1.0)
+    for index, month in enumerate(months):
+        age = len(months) - 1 - index  # months before the seeding month
+        growth = _YEARLY_GROWTH ** -(age // 12)
+        season = _SEASON.get(int(month[5:]), 1.0) * growth
         for ident, *_ in BUMNS:
             for umkm in rng.choices(suppliers, weights=weights, k=rng.randint(4, 12)):
                 base = _SCALE_ORDER_BASE[umkm.scale] * bumn_weight[ident] * season

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
 
@@ -22,6 +22,7 @@ from networks.common.catalog import (
     HOME_REGIONS,
     REGION_BY_CODE,
 )
+from networks.common.clock import month_start
 from networks.common.db import insert_batched
 from networks.common.universe import Umkm, Universe
 from networks.sejuk.big_suppliers import BIG_SUPPLIERS, big_product_count, products_of
@@ -31,7 +32,6 @@ from networks.sejuk.tables import kemitraan, koperasi, pemasok, perubahan_produk
 from networks.sejuk.waktu import WIB
 
 BATCH = 10_000
-SEEDED_AT = datetime(2026, 1, 5, 8, 0, tzinfo=WIB)
 _NAME_WORDS = ("Sejahtera", "Mandiri", "Bersatu", "Makmur", "Amanah", "Berkah", "Harapan")
 _PESANTREN = ("Al-Ikhlas", "Al-Hidayah", "Al-Falah", "Darussalam", "Miftahul Huda", "Nurul Iman")
 _PRODUSEN = ("Kopi Priangan", "Susu Lembang", "Tani Sayur", "Tahu Tempe", "Perajin Batik")
@@ -40,6 +40,8 @@ _COOPERATIVE_BUYERS = frozenset({"konsumen", "serba_usaha", "pesantren", "produs
 
 def seeder(settings: SejukSettings) -> Callable[[Connection], None]:
     """The seed function ``create_network_app`` runs once on a fresh database."""
+
+    seeded_at = seeded_at_of(settings.seeded_on)
 
     def seed(conn: Connection) -> None:
         universe = Universe(settings.seed)
@@ -70,7 +72,7 @@ def seeder(settings: SejukSettings) -> Callable[[Connection], None]:
                         "harga_grosir": item.harga_grosir,
                         "pemasok_id": supplier_id,
                         "kode_wilayah": region_of[supplier_id],
-                        "diperbarui_pada": _stamp(number),
+                        "diperbarui_pada": _stamp(seeded_at, number),
                         "dihapus": False,
                     }
             count = max(0, settings.products - big_product_count())
@@ -90,7 +92,7 @@ def seeder(settings: SejukSettings) -> Callable[[Connection], None]:
                     "harga_grosir": [],
                     "pemasok_id": supplier_id,
                     "kode_wilayah": region_of[supplier_id],
-                    "diperbarui_pada": _stamp(number),
+                    "diperbarui_pada": _stamp(seeded_at, number),
                     "dihapus": False,
                 }
 
@@ -103,13 +105,22 @@ def seeder(settings: SejukSettings) -> Callable[[Connection], None]:
             )
         cooperatives = _cooperative_rows(settings)
         insert_batched(conn, koperasi, cooperatives)
-        insert_batched(conn, kemitraan, _partnership_rows(settings.seed, cooperatives))
+        insert_batched(
+            conn, kemitraan, _partnership_rows(settings.seed, cooperatives, settings.seeded_on)
+        )
 
     return seed
 
 
-def _stamp(number: int) -> str:
-    return (SEEDED_AT - timedelta(minutes=(number * 37) % 43_200)).isoformat()
+def seeded_at_of(seeded_on: date) -> datetime:
+    """When the seeded products were last changed: the seeding day's first moment in WIB
+    (before any wall clock of that day, so no stamp lies in the future)."""
+    return datetime.combine(seeded_on, time(0, 0), WIB)
+
+
+def _stamp(seeded_at: datetime, number: int) -> str:
+    # Spread over the 30 days before the seeding date.
+    return (seeded_at - timedelta(minutes=(number * 37) % 43_200)).isoformat()
 
 
 def _big_supplier_rows() -> Iterator[dict[str, Any]]:
@@ -195,8 +206,11 @@ def _cooperative_name(jenis: str, rng: random.Random, family: str) -> str:
     return f"Kopontren {rng.choice(_PESANTREN)} {family}"
 
 
-def _partnership_rows(seed: int, cooperatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """JUK MoUs: about half the buying cooperatives, each with one to three large suppliers."""
+def _partnership_rows(
+    seed: int, cooperatives: list[dict[str, Any]], seeded_on: date
+) -> list[dict[str, Any]]:
+    """JUK MoUs: about half the buying cooperatives, each with one to three large suppliers,
+    each signed in the three years before the seeding month and running three years."""
     rng = random.Random(f"kemitraan:{seed}")
     rows: list[dict[str, Any]] = []
     for coop in cooperatives:
@@ -210,8 +224,8 @@ def _partnership_rows(seed: int, cooperatives: list[dict[str, Any]]) -> list[dic
         else:
             continue
         for index in chosen:
-            year = rng.randint(2023, 2025)
-            month = rng.randint(1, 12)
+            signed = month_start(seeded_on, rng.randint(1, 35))
+            year, month = signed.year, signed.month
             number = len(rows) + 1
             rows.append(
                 {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
@@ -9,6 +10,7 @@ from faker import Faker
 from sqlalchemy import Connection
 
 from networks.common.catalog import COOPERATIVE_TYPES, HOME_REGIONS
+from networks.common.clock import month_key
 from networks.common.db import SeedFunction, insert_batched
 from networks.common.universe import ProductSeed, Umkm, Universe
 from networks.tangerang.settings import TangerangSettings
@@ -22,8 +24,6 @@ from networks.tangerang.tables import (
     transactions,
 )
 
-SEEDED_AT = "2026-01-01T00:00:00Z"
-BILL_PERIOD = "2026-01"
 UNKNOWN_STOCK_SHARE = 0.15
 
 _TYPE_LABELS = {
@@ -48,6 +48,8 @@ _BILL_KINDS: tuple[tuple[str, str, int, int, int], ...] = (
 def make_seed(settings: TangerangSettings) -> SeedFunction:
     """The seed function for ``settings``: same settings, same database content."""
 
+    seeded_at = seeded_at_of(settings.seeded_on)
+
     def seed(conn: Connection) -> None:
         universe = Universe(settings.seed)
         suppliers = universe.suppliers_for(settings.code, settings.suppliers)
@@ -55,7 +57,7 @@ def make_seed(settings: TangerangSettings) -> SeedFunction:
         merchant_ids = {u.nib: n for n, u in enumerate(suppliers, 1)}
         products = universe.products_for(settings.code, suppliers, settings.products)
         rows = (
-            _item_row(n, p, merchant_ids[p.umkm.nib], settings.seed)
+            _item_row(n, p, merchant_ids[p.umkm.nib], settings.seed, seeded_at)
             for n, p in enumerate(products, 1)
         )
         count = insert_batched(conn, items, rows)
@@ -63,13 +65,18 @@ def make_seed(settings: TangerangSettings) -> SeedFunction:
             conn,
             item_changes,
             (
-                {"version": n, "item_id": n, "type": "upsert", "changed_at": SEEDED_AT}
+                {"version": n, "item_id": n, "type": "upsert", "changed_at": seeded_at}
                 for n in range(1, count + 1)
             ),
         )
-        _seed_cooperatives(conn, settings)
+        _seed_cooperatives(conn, settings, seeded_at)
 
     return seed
+
+
+def seeded_at_of(seeded_on: dt.date) -> str:
+    """The stamp of seeded items and bill payments: the seeding month's first moment (UTC)."""
+    return f"{month_key(seeded_on)}-01T00:00:00Z"
 
 
 def _merchant_row(number: int, umkm: Umkm) -> dict[str, Any]:
@@ -92,7 +99,9 @@ def _merchant_row(number: int, umkm: Umkm) -> dict[str, Any]:
     }
 
 
-def _item_row(number: int, product: ProductSeed, merchant_id: int, seed: int) -> dict[str, Any]:
+def _item_row(
+    number: int, product: ProductSeed, merchant_id: int, seed: int, seeded_at: str
+) -> dict[str, Any]:
     known = random.Random(f"tangerang-stock:{seed}:{product.sku}").random() >= UNKNOWN_STOCK_SHARE
     return {
         "id": number,
@@ -107,11 +116,14 @@ def _item_row(number: int, product: ProductSeed, merchant_id: int, seed: int) ->
         "min_order": product.min_order,
         "region_code": product.umkm.region_code,
         "deleted": False,
-        "updated_at": SEEDED_AT,
+        "updated_at": seeded_at,
     }
 
 
-def _seed_cooperatives(conn: Connection, settings: TangerangSettings) -> None:
+def _seed_cooperatives(conn: Connection, settings: TangerangSettings, seeded_at: str) -> None:
+    # Bills are the seeding month's: due in it, a quarter already paid at its start.
+    period = month_key(settings.seeded_on)
+    last_year = settings.seeded_on.year - 1
     faker = Faker("id_ID")
     faker.seed_instance(settings.seed)
     rng = random.Random(f"tangerang-cooperatives:{settings.seed}")
@@ -147,7 +159,7 @@ def _seed_cooperatives(conn: Connection, settings: TangerangSettings) -> None:
                     "name": faker.name(),
                     "phone": faker.phone_number(),
                     "address": faker.street_address(),
-                    "joined_on": f"{rng.randint(2000, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    "joined_on": f"{rng.randint(2000, last_year)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                 }
             )
             for kind_name, description, low, high, step in _BILL_KINDS:
@@ -169,8 +181,8 @@ def _seed_cooperatives(conn: Connection, settings: TangerangSettings) -> None:
                             "client_id": None,
                             "type": "bill_payment",
                             "amount": amount,
-                            "description": f"{description} {BILL_PERIOD}",
-                            "occurred_at": SEEDED_AT,
+                            "description": f"{description} {period}",
+                            "occurred_at": seeded_at,
                         }
                     )
                 bill_rows.append(
@@ -179,12 +191,12 @@ def _seed_cooperatives(conn: Connection, settings: TangerangSettings) -> None:
                         "member_id": member_id,
                         "cooperative_id": number,
                         "kind": kind_name,
-                        "description": f"{description} {BILL_PERIOD}",
-                        "period": BILL_PERIOD,
+                        "description": f"{description} {period}",
+                        "period": period,
                         "amount": amount,
-                        "due_date": f"{BILL_PERIOD}-{rng.randint(10, 25):02d}",
+                        "due_date": f"{period}-{rng.randint(10, 25):02d}",
                         "status": "paid" if paid else "unpaid",
-                        "paid_at": SEEDED_AT if paid else None,
+                        "paid_at": seeded_at if paid else None,
                         "transaction_id": txn_id,
                     }
                 )

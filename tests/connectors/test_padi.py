@@ -169,10 +169,8 @@ async def walk(search: Search[Q, T], query: Q, limit: int = 100) -> list[T]:
 
 
 PRODUCT_CASES: dict[str, Callable[[dict[str, Any]], tuple[ProductQuery, dict[str, Any]]]] = {
-    "text": lambda p: (
-        ProductQuery(text=p["name"].split()[0]),
-        {"text": p["name"].split()[0]},
-    ),
+    # Names only at PaDi: the hub matches a product's text itself.
+    "text_left_to_the_hub": lambda p: (ProductQuery(text=p["name"].split()[0]), {}),
     "category": lambda p: (ProductQuery(category=p["category"]), {"category": p["category"]}),
     "price": lambda p: (
         ProductQuery(min_price=p["price"], max_price=2 * p["price"]),
@@ -323,7 +321,6 @@ async def test_a_cooperative_type_padi_lacks_matches_nothing_without_a_call(
 def test_capabilities_name_exactly_what_is_pushed_down(padi: PadiConnector) -> None:
     capabilities = padi.capabilities
     assert capabilities.product_filters == {
-        "text",
         "category",
         "min_price",
         "max_price",

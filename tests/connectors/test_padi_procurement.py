@@ -64,6 +64,48 @@ async def test_only_padi_connectors_have_procurement() -> None:
     assert procurement_of(object()) is None
 
 
+class _Counting(httpx.AsyncBaseTransport):
+    """The network's transport, counting GraphQL requests."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.graphql = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.graphql += request.url.path == "/graphql"
+        return await self.inner.handle_async_request(request)
+
+
+async def test_bumns_carry_sector_and_region_and_a_recent_list_is_reused(
+    network: Starlette,
+) -> None:
+    transport = _Counting(network)
+    config = ConnectorConfig(
+        code="padi",
+        kind="padi",
+        base_url=BASE,
+        credentials={"client_id": "koperasi-hub", "client_secret": "padi-dev-secret"},
+    )
+    connector = build_connector(config, transport=transport)
+    now = [0.0]
+    padi = PadiProcurement(connector._graphql, clock=lambda: now[0])  # type: ignore[attr-defined]
+    try:
+        found = await padi.bumns(max_age=60)
+        assert [b.id for b in found] == sorted(b.id for b in found)
+        pangan = next(b for b in found if b.id == "BUMN-PANGAN")
+        assert (pangan.sector, pangan.region_code) == ("pangan", "31.74")
+        assert transport.graphql == 1
+        now[0] = 59.0
+        assert await padi.bumns(max_age=60) == found  # within the minute: PaDi not asked
+        assert transport.graphql == 1
+        await padi.bumns()  # no age accepted: asked again
+        now[0] = 200.0
+        await padi.bumns(max_age=60)
+        assert transport.graphql == 3
+    finally:
+        await connector.aclose()
+
+
 async def test_rfq_quotation_award_and_repeats(padi: PadiProcurement, network: Starlette) -> None:
     first, second = await umkm_ids(network)
     bumns = {b.id: b for b in await padi.bumns()}

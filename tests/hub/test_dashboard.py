@@ -4,18 +4,18 @@ A hub served by uvicorn over the three live networks, with auth required. A BUMN
 own OAuth client) publishes two RFQs and awards one to a PaDi supplier (which quotes with
 its own client), so it has open RFQs and spend. Debian's chromium, driven by Playwright,
 opens the dashboard with the BUMN's token; the bars it draws must carry the figures the
-graph answers. The screenshot is kept in ``var/test-artifacts/``.
+graph answers. The period can be chosen (this year, the last twelve months, a range of months); a bad
+range is the hub's BAD_USER_INPUT and leaves the charts as they were. The browser reaches
+nothing but this machine. The screenshot is kept in ``var/test-artifacts/``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,14 +28,14 @@ from hub.auth.service import AuthService
 from hub.dashboard.page import POLICY
 from hub.server import bind, serve
 from hub.settings import load_settings
+from networks.common.clock import months_up_to
 from resolvers.ids import to_global_id
+from tests.hub.browser import ARTIFACTS, chromium, offline_page
 from tests.hub.conftest import private_database
 from tests.support.live import live_networks
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parents[2] / "var" / "test-artifacts"
 BUMN_ID = "BUMN-KAI"
 KERIPIK = "10794"
 MONTHS = 12
@@ -100,10 +100,10 @@ def rfq_input(title: str) -> dict[str, Any]:
 
 
 def period() -> dict[str, str]:
-    """The dashboard's period: the last twelve months, this one included."""
-    today = dt.date.today()
-    start = today.year * 12 + today.month - 1 - (MONTHS - 1)
-    return {"from": f"{start // 12:04d}-{start % 12 + 1:02d}", "to": today.strftime("%Y-%m")}
+    """The dashboard's period on first open: the last twelve months, this one included
+    (the networks' seeded history runs up to this month by the same rule)."""
+    months = months_up_to(dt.date.today(), MONTHS)
+    return {"from": months[0], "to": months[-1]}
 
 
 @asynccontextmanager
@@ -172,32 +172,10 @@ async def test_dashboard_is_served_with_a_strict_content_security_policy(
     assert script.headers["content-type"].startswith("text/javascript")
 
 
-def browser_missing() -> str | None:
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -e '.[dev]')"
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        return "Debian's chromium is not installed (apt-get install chromium)"
-    return None
-
-
 @pytest_asyncio.fixture(loop_scope="module")
 async def browser() -> AsyncIterator[Any]:
-    reason = browser_missing()
-    if reason is not None:
-        pytest.skip(reason)
-    from playwright.async_api import async_playwright
-
-    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def bars(page: Any, chart: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -216,17 +194,22 @@ async def bars(page: Any, chart: str) -> tuple[dict[str, int], dict[str, int]]:
 async def test_dashboard_draws_the_bumns_spend_and_open_rfqs_in_a_browser(
     dashboard_hub: DashboardHub, browser: Any
 ) -> None:
-    page = await browser.new_page(viewport={"width": 1100, "height": 1600})
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    async with offline_page(browser, viewport={"width": 1100, "height": 1600}) as offline:
+        await draws_the_spend_and_open_rfqs(dashboard_hub, offline.page)
+        assert offline.problems == []
+        assert offline.blocked == []
+
+
+async def draws_the_spend_and_open_rfqs(dashboard_hub: DashboardHub, page: Any) -> None:
     await page.goto(f"{dashboard_hub.url}/dashboard#token={dashboard_hub.token}")
     await page.wait_for_selector("body[data-state=ready]", timeout=30_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
-    assert problems == []
     assert await page.locator("#token-form").is_hidden()
+    shown = period()
+    assert await page.locator("#period").inner_text() == f"{shown['from']} – {shown['to']}"
+    assert await page.locator("#period-kind").input_value() == "last12"
     # The token left the address bar once read.
     assert "token" not in page.url
     for chart, group in (("month", "MONTH"), ("region", "REGION"), ("scale", "SCALE")):
@@ -244,7 +227,7 @@ async def test_dashboard_draws_the_bumns_spend_and_open_rfqs_in_a_browser(
     assert not any("Keripik rapat" in row for row in rows)  # awarded, no longer open
     share = await page.locator("#umkm-share").inner_text()
     assert share.endswith("%")
-    await page.close()
+    assert await page.locator("#total").inner_text() != "Rp\xa00"
 
 
 async def test_dashboard_with_a_bad_token_says_unauthenticated(
@@ -257,3 +240,57 @@ async def test_dashboard_with_a_bad_token_says_unauthenticated(
     assert status.startswith("UNAUTHENTICATED")
     assert await page.locator("#content").is_hidden()
     await page.close()
+
+
+async def month_keys(page: Any) -> list[str]:
+    totals, _ = await bars(page, "month")
+    return list(totals)
+
+
+async def choose(page: Any, kind: str, start: str = "", end: str = "") -> None:
+    """Pick a period and press Show; waits until the dashboard has answered."""
+    await page.evaluate("document.body.dataset.state = 'choosing'")
+    await page.select_option("#period-kind", kind)
+    if kind == "custom":
+        await page.fill("#period-from", start)
+        await page.fill("#period-to", end)
+    await page.click("#period-show")
+    await page.wait_for_selector("body[data-state=ready], body[data-state=error]")
+
+
+async def test_dashboard_period_choice_and_bad_ranges(
+    dashboard_hub: DashboardHub, browser: Any
+) -> None:
+    async with offline_page(browser, viewport={"width": 1100, "height": 1600}) as offline:
+        page = offline.page
+        await page.goto(f"{dashboard_hub.url}/dashboard#token={dashboard_hub.token}")
+        await page.wait_for_selector("body[data-state=ready]", timeout=30_000)
+        assert await month_keys(page) == list(months_up_to(dt.date.today(), MONTHS))
+
+        await choose(page, "year")
+        this_year = months_up_to(dt.date.today(), dt.date.today().month)
+        assert await page.get_attribute("body", "data-state") == "ready"
+        assert await month_keys(page) == list(this_year)
+
+        last_year = dt.date.today().year - 1
+        await choose(page, "custom", f"{last_year}-03", f"{last_year}-08")
+        assert await page.get_attribute("body", "data-state") == "ready"
+        chosen = [f"{last_year}-{m:02d}" for m in range(3, 9)]
+        assert await month_keys(page) == chosen
+        assert await page.locator("#period").inner_text() == f"{chosen[0]} – {chosen[-1]}"
+        before = await bars(page, "month"), await page.locator("#total").inner_text()
+
+        for start, end, words in [
+            (f"{last_year}-08", f"{last_year}-03", "backwards"),
+            (f"{last_year - 3}-01", f"{last_year}-12", "months"),  # 48 months
+            ("", f"{last_year}-12", "both months"),
+        ]:
+            await choose(page, "custom", start, end)
+            status = await page.locator("#status").inner_text()
+            assert await page.get_attribute("body", "data-state") == "error"
+            assert status.startswith("BAD_USER_INPUT"), status
+            assert words in status, status
+            # Nothing changed: the figures shown are still the last good period's.
+            assert (await bars(page, "month"), await page.locator("#total").inner_text()) == before
+            assert await page.locator("#content").is_visible()
+        assert offline.blocked == []

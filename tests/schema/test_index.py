@@ -4,6 +4,7 @@ database, ``live: true`` for the fan-out, and orders checked against the live pr
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ import anyio.to_thread
 import pytest
 import strawberry
 
+from connectors.records import ProductQuery, SupplierRecord
 from federation.hub import Federation
 from federation.index.catalog import CatalogIndex
 from federation.orders.database import connect
@@ -201,3 +203,158 @@ async def test_suppliers_from_the_index_count_their_products_and_networks(
         assert supplier["productCount"] == sum((await index.product_counts(keys)).values())
     assert any(e["node"]["networkCount"] == 2 for e in found["edges"])  # shared NIBs
     assert any(e["node"]["productCount"] for e in found["edges"])
+
+
+DIRECTORY = """query D($first: Int = 100) {
+  search(first: $first) {
+    edges { node { network { code } supplier { nib name region { code name } networkCount
+      productCount listings { network { code } nativeId name }
+      partnerCooperatives { id name } } } }
+    networks { code status syncedAt }
+  }
+}"""
+
+
+async def _networks_own_listings(
+    federation: Federation, nibs: set[str]
+) -> dict[str, list[SupplierRecord]]:
+    """Each NIB's listings as the networks themselves answer, in the federation's order."""
+    found: dict[str, list[SupplierRecord]] = {nib: [] for nib in nibs}
+    for connector in federation.connectors:
+        for nib, record in (await connector.find_suppliers_by_nib(sorted(nibs))).items():
+            found[nib].append(record)
+    return found
+
+
+async def _networks_own_product_counts(federation: Federation) -> Counter[tuple[str, str]]:
+    """Products per (network, supplier id), read from every network's whole catalogue."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for connector in federation.connectors:
+        position: str | None = None
+        while True:
+            page = await connector.search_products(ProductQuery(), position, 100)
+            counts.update((p.network, p.supplier_id) for p in page.items)
+            if not page.has_more or not page.items:
+                break
+            position = page.positions[-1]
+    return counts
+
+
+async def test_a_search_from_the_index_reads_suppliers_listings_and_cooperatives_without_asking_a_network(
+    federation: Federation, services: Services, networks: LiveNetworks
+) -> None:
+    await networks.reset_counts()
+
+    found = (await data(federation, services, DIRECTORY))["search"]
+
+    assert sum((await networks.request_counts()).values()) == 0  # not one network asked
+    assert {n["status"] for n in found["networks"]} == {"INDEXED"}
+    suppliers = [e["node"]["supplier"] for e in found["edges"]]
+    assert suppliers
+    assert all(s is not None for s in suppliers)
+    # The same answers as the networks' own data.
+    own = await _networks_own_listings(federation, {s["nib"] for s in suppliers})
+    own_counts = await _networks_own_product_counts(federation)
+    for edge, supplier in zip(found["edges"], suppliers, strict=True):
+        listed = own[supplier["nib"]]
+        network = edge["node"]["network"]["code"]
+        assert supplier["name"] == next(r.name for r in listed if r.network == network)
+        assert [(x["network"]["code"], x["nativeId"], x["name"]) for x in supplier["listings"]] == [
+            (r.network, r.id, r.name) for r in listed
+        ]
+        assert supplier["networkCount"] == len(listed)
+        assert supplier["productCount"] == sum(own_counts[(r.network, r.id)] for r in listed)
+        partners = []
+        for record in listed:
+            connector = federation.by_code[record.network]
+            cooperatives = await connector.get_cooperatives(record.partner_cooperative_ids)
+            partners += [cooperatives[i].name for i in record.partner_cooperative_ids]
+        assert [c["name"] for c in supplier["partnerCooperatives"]] == partners
+    assert any(s["partnerCooperatives"] for s in suppliers)  # the check above bit somewhere
+
+
+async def test_with_a_network_down_index_answers_carry_no_errors_only_its_staleness(
+    federation: Federation, services: Services, networks: LiveNetworks
+) -> None:
+    index = services.index
+    assert index is not None
+    before = await data(federation, services, DIRECTORY)
+    padi_only = '{ cooperatives(first: 1, filter: {networks: ["padi"]}) { edges { node { id } } } }'
+    coop = (await data(federation, services, padi_only))["cooperatives"]["edges"][0]["node"]["id"]
+    await networks.set_faults("padi", down="503")
+    await index.sync_now()  # fails for PaDi: its copy is now stale
+    query = """query Q($coop: ID!) {
+      suppliers(first: 50, filter: {networks: ["padi", "tangerang"]}) {
+        edges { node { nib networkCount listings { network { code } }
+          partnerCooperatives { name } } }
+        networks { code status syncedAt }
+      }
+      cooperatives(first: 100) { edges { node { id name } } networks { code status } }
+      node(id: $coop) { ... on Cooperative { name network { code } } }
+    }"""
+    searched = await run(federation, services, DIRECTORY)
+    listed = await run(federation, services, query, {"coop": coop})
+
+    for result in (searched, listed):
+        assert result.errors is None, result.errors
+    assert searched.data is not None
+    assert searched.data["search"]["edges"] == before["search"]["edges"]  # PaDi's kept
+    statuses = {n["code"]: n["status"] for n in searched.data["search"]["networks"]}
+    assert statuses == {"sejuk": "INDEXED", "tangerang": "INDEXED", "padi": "STALE"}
+    answer = listed.data
+    assert answer is not None
+    statuses = {n["code"]: n["status"] for n in answer["suppliers"]["networks"]}
+    assert statuses == {"sejuk": "INDEXED", "tangerang": "INDEXED", "padi": "STALE"}
+    assert any(
+        "padi" in {x["network"]["code"] for x in e["node"]["listings"]}
+        for e in answer["suppliers"]["edges"]
+    )
+    assert {n["status"] for n in answer["cooperatives"]["networks"]} == {"INDEXED", "STALE"}
+    assert "padi" in {
+        from_global_id(e["node"]["id"])[1][0] for e in answer["cooperatives"]["edges"]
+    }
+    assert answer["node"]["network"]["code"] == "padi"
+
+
+async def test_cooperatives_from_the_index_page_as_the_live_path_does(
+    federation: Federation, services: Services, networks: LiveNetworks
+) -> None:
+    query = """query C($filter: CooperativeFilter, $after: String) {
+      cooperatives(first: 7, filter: $filter, after: $after) {
+        edges { node { id name type region { code } memberCount address } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }"""
+    live = Services()  # no index: the cooperatives of the networks themselves
+
+    async def every_page(on: Services, filter: dict[str, Any]) -> list[Any]:
+        seen: list[Any] = []
+        after = None
+        while True:
+            context = Context(federation, services=on, principal=token_of(BUYER))
+            variables = {"filter": filter, "after": after}
+            result = await SCHEMA.execute(query, variable_values=variables, context_value=context)
+            assert result.errors is None, result.errors
+            page = result.data["cooperatives"] if result.data else {}
+            seen += [e["node"] for e in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                return seen
+            after = page["pageInfo"]["endCursor"]
+
+    def by_id(found: list[Any]) -> dict[str, Any]:
+        return {c["id"]: c for c in found}
+
+    await networks.reset_counts()
+    everything = await every_page(services, {})
+    assert sum((await networks.request_counts()).values()) == 0
+    # The live path's cooperatives, each once, in name order (the live merge is only as
+    # ordered as each network's own listing).
+    assert len(by_id(everything)) == len(everything)
+    assert by_id(everything) == by_id(await every_page(live, {}))
+    names = [c["name"].casefold() for c in everything]
+    assert names == sorted(names)
+    word = everything[0]["name"].split()[-1]
+    for filter in ({"regionCode": "32"}, {"type": "KONSUMEN"}, {"text": word}):
+        indexed = await every_page(services, filter)
+        assert indexed, filter
+        assert by_id(indexed) == by_id(await every_page(live, filter)), filter

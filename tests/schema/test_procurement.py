@@ -29,6 +29,7 @@ from tests.federation.procurement.support import (
     row_counts,
 )
 from tests.federation.procurement.test_ocds import errors as ocds_errors
+from tests.federation.procurement.test_ocds import record_errors as ocds_record_errors
 from tests.schema.conftest import SCHEMA
 from tests.support.live import LiveNetworks
 
@@ -65,7 +66,8 @@ SPEND = """query($f: SpendFilter!) { spend(filter: $f) {
   total { amount } umkmTotal { amount } umkmShare orderCount
   groups { key label total { amount } umkmTotal { amount } orderCount }
 } }"""
-OCDS = "query($id: ID!) { rfq(id: $id) { ocdsReleasePackage } }"
+OCDS = "query($id: ID!) { rfq(id: $id) { ocds { ocid releasePackage recordPackage } } }"
+OLD_OCDS = "query($id: ID!) { rfq(id: $id) { ocdsReleasePackage } }"
 
 
 def bumn(bumn_id: str) -> str:
@@ -581,19 +583,35 @@ async def test_the_ocds_export_validates_against_the_schema(
     await graph.quote(remote, padi_in)
     farmasi = as_bumn("BUMN-FARMASI")
 
-    tender = (await graph.data(farmasi, OCDS, {"id": rfq["id"]}))["rfq"]["ocdsReleasePackage"]
-    assert ocds_errors(tender) == []
-    assert [r["tag"] for r in tender["releases"]] == [["tender"]]
-    assert tender["releases"][0]["tender"]["numberOfTenderers"] == 2
+    tender = (await graph.data(farmasi, OCDS, {"id": rfq["id"]}))["rfq"]["ocds"]
+    assert ocds_errors(tender["releasePackage"]) == []
+    assert ocds_record_errors(tender["recordPackage"]) == []
+    assert [r["tag"] for r in tender["releasePackage"]["releases"]] == [["tender"]]
 
     await graph.data(farmasi, AWARD, {"rfq": rfq["id"], "quote": quote["id"]})
-    package = (await graph.data(farmasi, OCDS, {"id": rfq["id"]}))["rfq"]["ocdsReleasePackage"]
+    export = (await graph.data(farmasi, OCDS, {"id": rfq["id"]}))["rfq"]["ocds"]
+    package, record = export["releasePackage"], export["recordPackage"]
     assert ocds_errors(package) == []
-    award = package["releases"][-1]
-    assert award["tag"] == ["award", "contract"]
-    assert award["awards"][0]["suppliers"][0]["id"] == f"ID-NIB-{local.nib}"
-    assert award["awards"][0]["value"] == {"amount": quote["total"]["amount"], "currency": "IDR"}
+    assert ocds_record_errors(record) == []
+    # The tender release is what it was; the award and the purchase order are their own.
+    assert package["releases"][0] == tender["releasePackage"]["releases"][0]
+    assert [r["tag"] for r in package["releases"]] == [
+        ["tender"],
+        ["tenderUpdate", "award"],
+        ["contract"],
+    ]
+    compiled = record["records"][0]["compiledRelease"]
+    assert record["records"][0]["ocid"] == export["ocid"]
+    assert compiled["tender"]["status"] == "complete"
+    assert compiled["tender"]["numberOfTenderers"] == 2
+    assert compiled["awards"][0]["suppliers"][0]["id"] == f"ID-NIB-{local.nib}"
+    assert compiled["awards"][0]["value"] == {"amount": quote["total"]["amount"], "currency": "IDR"}
+
+    # The deprecated field answers the same package.
+    old = (await graph.data(farmasi, OLD_OCDS, {"id": rfq["id"]}))["rfq"]["ocdsReleasePackage"]
+    assert old == package
 
     # The export names every quote: a supplier cannot have it.
-    result = await graph.run(as_supplier(local.nib), OCDS, {"id": rfq["id"]})
-    assert codes(result) == ["FORBIDDEN"]
+    for query in (OCDS, OLD_OCDS):
+        result = await graph.run(as_supplier(local.nib), query, {"id": rfq["id"]})
+        assert codes(result) == ["FORBIDDEN"]

@@ -61,6 +61,7 @@ NODE_IDS = {
     "Order": to_global_id("Order", "o1"),
     "Rfq": to_global_id("Rfq", "r1"),
     "Quote": to_global_id("Quote", "r1", "q1"),
+    "Bumn": to_global_id("Bumn", "BUMN-A"),
 }
 
 

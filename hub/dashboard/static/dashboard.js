@@ -33,10 +33,24 @@ function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-function period(now) {
-  const month = (date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}`;
+const monthOf = (date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}`;
+
+// The months the chosen period covers. The hub checks them (backwards, too long, not a
+// month) and answers BAD_USER_INPUT, so its rule is the only one.
+function period(kind, now, from, to) {
+  if (kind === "year") return { from: `${now.getFullYear()}-01`, to: monthOf(now) };
+  if (kind === "custom") return { from: from.trim(), to: to.trim() };
   const start = new Date(now.getFullYear(), now.getMonth() - (MONTHS - 1), 1);
-  return { from: month(start), to: month(now) };
+  return { from: monthOf(start), to: monthOf(now) };
+}
+
+function chosenPeriod() {
+  return period(
+    document.getElementById("period-kind").value,
+    new Date(),
+    document.getElementById("period-from").value,
+    document.getElementById("period-to").value,
+  );
 }
 
 async function graphql(accessToken, query, variables) {
@@ -148,12 +162,16 @@ function show(data, range) {
   document.getElementById("content").hidden = false;
 }
 
-async function load(accessToken) {
+let currentToken = null;
+
+// Shows the period's figures; on an error the figures already shown stay as they were.
+async function load(accessToken, range) {
   const status = document.getElementById("status");
-  const range = period(new Date());
   status.classList.remove("error");
   status.textContent = "Loading…";
+  document.body.dataset.state = "loading";
   try {
+    if (!range.from || !range.to) throw new Error("BAD_USER_INPUT: choose both months (YYYY-MM)");
     show(await graphql(accessToken, DASHBOARD_QUERY, range), range);
     status.textContent = "";
     document.body.dataset.state = "ready";
@@ -164,6 +182,12 @@ async function load(accessToken) {
   }
 }
 
+function signedIn(accessToken) {
+  currentToken = accessToken;
+  document.getElementById("period-form").hidden = false;
+  load(accessToken, chosenPeriod());
+}
+
 function start() {
   const form = document.getElementById("token-form");
   form.addEventListener("submit", (event) => {
@@ -171,11 +195,27 @@ function start() {
     const value = document.getElementById("token").value.trim();
     sessionStorage.setItem(TOKEN_KEY, value);
     form.hidden = true;
-    load(value);
+    signedIn(value);
+  });
+  const kind = document.getElementById("period-kind");
+  kind.addEventListener("change", () => {
+    const custom = kind.value === "custom";
+    document.getElementById("period-custom").hidden = !custom;
+    if (custom && !document.getElementById("period-from").value) {
+      // Start the custom range from the period on screen.
+      const shown = period("last12", new Date());
+      document.getElementById("period-from").value = shown.from;
+      document.getElementById("period-to").value = shown.to;
+    }
+    if (!custom && currentToken) load(currentToken, chosenPeriod());
+  });
+  document.getElementById("period-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (currentToken) load(currentToken, chosenPeriod());
   });
   const accessToken = token();
   if (accessToken) {
-    load(accessToken);
+    signedIn(accessToken);
   } else {
     form.hidden = false;
     document.getElementById("status").textContent = "Paste an access token to see the dashboard.";

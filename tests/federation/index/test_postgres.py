@@ -13,6 +13,7 @@ from federation.hub import Federation
 from federation.index import CatalogSync, IndexSearch, fts, postings
 from federation.index.fts import Tier
 from federation.index.tables import catalog_products
+from federation.index.text import parse
 from federation.ranking import ProductSort
 from tests.connectors.changes_contract import catalogue
 from tests.federation.index import scenarios
@@ -121,7 +122,8 @@ async def test_postings_follow_every_insert_price_change_and_delete(
 async def ranked_by_gin(engine: AsyncEngine, search: IndexSearch) -> list[tuple[str, str]]:
     """The search's whole result as GIN conditions rank it in one sorted statement: the
     reference the postings must reproduce page by page."""
-    query, filters = search.text, search.filters
+    query = parse(search.query.text)
+    filters = fts.Filters(search.query, search.networks, search.certifications)
     p = catalog_products.c
     conditions = [fts.postgres_condition(query, Tier.ALL, filters)]
     supplier = fts.supplier_condition(filters)

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 import strawberry
 from joserfc import jwt
 from joserfc.jwk import RSAKey
@@ -24,6 +25,7 @@ from hub.auth.clients import NewClient
 from hub.auth.service import AuthService
 from hub.settings import Settings, load_settings
 from resolvers.context import Context
+from tests.support.live import LiveNetworks, live_networks
 
 COOPERATIVE = base64.urlsafe_b64encode(b"Cooperative:sejuk:K-001").decode().rstrip("=")
 SUPPLIER = base64.urlsafe_b64encode(b"Supplier:1234567890123").decode().rstrip("=")
@@ -170,3 +172,15 @@ def hs256_with_public_key(claims: dict[str, Any], key: RSAKey) -> str:
 def with_settings(**changes: Any) -> Settings:
     """Default test settings (rate limit off) with ``changes``."""
     return replace(load_settings({"HUB_RATE_LIMIT": "0"}), **changes)
+
+
+def network_env(networks: LiveNetworks) -> dict[str, str]:
+    """``HUB_NETWORK_<CODE>_URL`` for each of ``networks``: the hub's commands ask them."""
+    return {f"HUB_NETWORK_{code.upper()}_URL": url for code, url in networks.urls.items()}
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def live(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveNetworks]:
+    """The three reference networks on free ports, for a module's tests."""
+    async with live_networks(tmp_path_factory.mktemp("networks"), products=40) as networks:
+        yield networks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -9,7 +10,11 @@ import anyio.to_thread
 import pytest
 
 from hub.cli import main
-from tests.hub.auth.conftest import COOPERATIVE, AuthHubFactory, with_settings
+from tests.hub.auth.conftest import COOPERATIVE, AuthHubFactory, network_env, with_settings
+from tests.support.live import LiveNetworks
+
+# A cooperative the reference SEJUK has: a client is bound only to one that exists.
+SEJUK_COOPERATIVE = base64.urlsafe_b64encode(b"Cooperative:sejuk:1").decode().rstrip("=")
 
 
 @pytest.fixture
@@ -19,18 +24,27 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.asyncio(loop_scope="module")
 async def test_clients_create_list_revoke(
-    env: Path, capsys: pytest.CaptureFixture[str], make_auth_hub: AuthHubFactory
+    env: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_auth_hub: AuthHubFactory,
+    live: LiveNetworks,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    for variable, url in network_env(live).items():
+        monkeypatch.setenv(variable, url)
+
     def hub(*args: str) -> int:
         return main(list(args))
 
     code = await anyio.to_thread.run_sync(
-        hub, "clients", "create", "--org", COOPERATIVE, "--scopes", "catalog:read,orders:read",
-        "--name", "Warung app",
+        hub, "clients", "create", "--org", SEJUK_COOPERATIVE, "--scopes",
+        "catalog:read,orders:read", "--name", "Warung app",
     )  # fmt: skip
     assert code == 0
     out = capsys.readouterr().out
+    assert "organisation:  " in out  # which one it is bound to, by name
     client_id = re.search(r"client_id:\s+(\S+)", out)
     secret = re.search(r"client_secret:\s+(\S+)", out)
     assert client_id
@@ -76,7 +90,9 @@ def test_create_rejects_bad_input(env: Path, capsys: pytest.CaptureFixture[str])
     assert main(["clients", "create", "--org", COOPERATIVE, "--scopes", "root"]) == 2
     assert "unknown scope(s) root" in capsys.readouterr().err
     assert main(["clients", "create", "--org", "not-an-id", "--scopes", "catalog:read"]) == 2
-    assert "is not a global ID" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "BAD_USER_INPUT" in err
+    assert "is not a global ID" in err
 
 
 def test_keys_commands(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
