@@ -22,11 +22,12 @@ NESTED = """{
 async def test_a_nested_lookup_past_the_operations_deadline_times_out_beside_the_others_data(
     clean: LiveNetworks,
 ) -> None:
-    # PaDi answers each request after 1.2 s: its search fits the 2 s deadline, but its
-    # suppliers, asked afterwards, would need 1.2 s more than the operation has left.
-    async with federation_over(clean, deadline=2.0, request_timeout=10) as federation:
+    # PaDi answers each request after 1.6 s: its search (two pages: the live path reads a
+    # network's candidates to the end) fits the 4 s deadline, but its suppliers, asked
+    # afterwards, would need 1.6 s more than the operation has left.
+    async with federation_over(clean, deadline=4.0, request_timeout=10) as federation:
         await run(federation, "{ search(first: 1) { edges { cursor } } }")  # PaDi's token
-        await clean.set_faults("padi", latency_ms=1_200)
+        await clean.set_faults("padi", latency_ms=1_600)
         for _ in range(3):  # a slow machine may make PaDi's search itself miss: ask again
             result = await run(federation, NESTED)
             assert result.data is not None
