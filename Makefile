@@ -10,7 +10,7 @@ demo: $(STAMP)
 	$(BIN)/hub demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

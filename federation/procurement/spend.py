@@ -36,7 +36,7 @@ from federation.procurement.model import (
 )
 from federation.procurement.tables import awards, rfq_items
 
-MAX_MONTHS = 24
+MAX_MONTHS = 36  # the reference networks keep three years of history
 UNREPORTED = "unreported"
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 COUNTED = (OrderState.CONFIRMED, OrderState.SHIPPED, OrderState.DELIVERED)

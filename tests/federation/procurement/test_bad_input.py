@@ -214,7 +214,7 @@ async def test_awarding_twice(
     ("first", "last", "message"),
     [
         ("2025-06", "2025-01", "backwards"),
-        ("2023-01", "2025-01", "25 months"),
+        ("2022-01", "2025-01", "37 months"),
         ("2025-13", "2025-12", "month like"),
         ("2025-1", "2025-12", "month like"),
     ],
