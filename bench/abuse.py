@@ -459,7 +459,7 @@ class Hub:
              "--scopes", SCOPES, "--name", name],
             env=self.env, capture_output=True, check=True, text=True,
         )  # fmt: skip
-        fields = dict(line.split(":", 1) for line in created.stdout.splitlines()[:2])
+        fields = dict(line.split(":", 1) for line in created.stdout.splitlines() if ":" in line)
         client_id, secret = fields["client_id"].strip(), fields["client_secret"].strip()
         answer = httpx.post(
             f"{self.url}/oauth/token",

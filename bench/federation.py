@@ -354,7 +354,7 @@ class RunningHub:
             check=True,
             text=True,
         )
-        fields = dict(line.split(":", 1) for line in created.stdout.splitlines()[:2])
+        fields = dict(line.split(":", 1) for line in created.stdout.splitlines() if ":" in line)
         answer = httpx.post(
             f"{self.url}/oauth/token",
             data={"grant_type": "client_credentials", "scope": scopes.replace(",", " ")},
