@@ -79,13 +79,13 @@ from websockets.typing import Subprotocol
 
 from bench.federation import (
     HOST,
-    PADI_ARGS,
     machine_line,
+    reference_launchers,
     sigterm_as_interrupt,
     stop_process,
     wait_ready,
 )
-from networks.launcher import Launcher, LaunchOptions, free_port
+from networks.launcher import free_port
 from resolvers.ids import to_global_id
 
 T = TypeVar("T")
@@ -486,20 +486,7 @@ def running_stack(options: AbuseOptions) -> Iterator[Hub]:
     with tempfile.TemporaryDirectory(prefix="bench-abuse-") as directory:
         data_dir = Path(directory)
 
-        def options_for(ports: dict[str, int], extra: tuple[str, ...] = ()) -> LaunchOptions:
-            return LaunchOptions(
-                host=HOST,
-                data_dir=data_dir,
-                products=options.products,
-                seed=options.seed,
-                ports=ports,
-                extra_args=extra,
-            )
-
-        launchers = [
-            Launcher(options_for({"sejuk": 0, "tangerang": 0})),
-            Launcher(options_for({"padi": 0}, PADI_ARGS)),
-        ]
+        launchers = reference_launchers(data_dir, options.products, options.seed)
         hub: Hub | None = None
         try:
             urls = {net.code: net.url for launcher in launchers for net in launcher.start()}

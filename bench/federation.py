@@ -419,6 +419,25 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def reference_launchers(data_dir: Path, products: int, seed: int) -> list[Launcher]:
+    """Launchers of the three reference networks on free ports, seeded alike in
+    ``data_dir``: two, as PaDi's rate-limit flags are unknown to the other two networks."""
+
+    def launch(ports: dict[str, int], extra: tuple[str, ...] = ()) -> Launcher:
+        return Launcher(
+            LaunchOptions(
+                host=HOST,
+                data_dir=data_dir,
+                products=products,
+                seed=seed,
+                ports=ports,
+                extra_args=extra,
+            )
+        )
+
+    return [launch({"sejuk": 0, "tangerang": 0}), launch({"padi": 0}, PADI_ARGS)]
+
+
 @contextlib.contextmanager
 def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], RunningHub]]:
     """The three networks and the hub as child processes; all stopped on the way out.
@@ -428,21 +447,7 @@ def running_stack(options: FederationOptions) -> Iterator[tuple[dict[str, str], 
     with tempfile.TemporaryDirectory(prefix="bench-federation-") as directory:
         data_dir = Path(directory)
 
-        def options_for(ports: dict[str, int], extra: tuple[str, ...] = ()) -> LaunchOptions:
-            return LaunchOptions(
-                host=HOST,
-                data_dir=data_dir,
-                products=options.products,
-                seed=options.seed,
-                ports=ports,
-                extra_args=extra,
-            )
-
-        # Two launchers: PaDi's rate-limit flags are unknown to the other two networks.
-        launchers = [
-            Launcher(options_for({"sejuk": 0, "tangerang": 0})),
-            Launcher(options_for({"padi": 0}, PADI_ARGS)),
-        ]
+        launchers = reference_launchers(data_dir, options.products, options.seed)
         hub: RunningHub | None = None
         try:
             urls = {net.code: net.url for launcher in launchers for net in launcher.start()}

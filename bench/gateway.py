@@ -64,14 +64,14 @@ from bench.abuse import (
 )
 from bench.federation import (
     HOST,
-    PADI_ARGS,
     SEJUK_API_KEY,
     TANGERANG_CLIENT,
     machine_line,
     padi_token,
+    reference_launchers,
     sigterm_as_interrupt,
 )
-from networks.launcher import Launcher, LaunchOptions, free_port
+from networks.launcher import free_port
 from networks.tangerang.signing import HmacAuth
 
 SEARCH_TEXT = "beras"
@@ -358,20 +358,7 @@ def running_stack(options: GatewayOptions) -> Iterator[tuple[Hub, dict[str, str]
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as directory:
         data_dir = Path(directory)
 
-        def options_for(ports: dict[str, int], extra: tuple[str, ...] = ()) -> LaunchOptions:
-            return LaunchOptions(
-                host=HOST,
-                data_dir=data_dir,
-                products=options.products,
-                seed=options.seed,
-                ports=ports,
-                extra_args=extra,
-            )
-
-        launchers = [
-            Launcher(options_for({"sejuk": 0, "tangerang": 0})),
-            Launcher(options_for({"padi": 0}, PADI_ARGS)),
-        ]
+        launchers = reference_launchers(data_dir, options.products, options.seed)
         hub: Hub | None = None
         try:
             urls = {net.code: net.url for launcher in launchers for net in launcher.start()}

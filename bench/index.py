@@ -39,7 +39,13 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.federation import ADMIN_HEADERS, HOST, PADI_ARGS, RunResult, Summary, machine_line
+from bench.federation import (
+    ADMIN_HEADERS,
+    RunResult,
+    Summary,
+    machine_line,
+    reference_launchers,
+)
 from bench.orders import DEFAULT_POSTGRES, postgres_database
 from connectors.base import Connector
 from connectors.records import (
@@ -61,7 +67,6 @@ from federation.search import ProductSearch
 from federation.search import search_products as live_search
 from hub.database import upgrade
 from networks.admin_requests import put_request
-from networks.launcher import Launcher, LaunchOptions
 
 Q = TypeVar("Q")
 
@@ -299,19 +304,7 @@ async def measure_live(size: int, urls: dict[str, str], options: IndexOptions) -
 def networks_running(products: int, seed: int, data_dir: Path) -> Iterator[dict[str, str]]:
     """The three networks with ``products`` each, as child processes; their URLs."""
 
-    def launch(ports: dict[str, int], extra: tuple[str, ...] = ()) -> Launcher:
-        return Launcher(
-            LaunchOptions(
-                host=HOST,
-                data_dir=data_dir,
-                products=products,
-                seed=seed,
-                ports=ports,
-                extra_args=extra,
-            )
-        )
-
-    launchers = [launch({"sejuk": 0, "tangerang": 0}), launch({"padi": 0}, PADI_ARGS)]
+    launchers = reference_launchers(data_dir, products, seed)
     try:
         yield {net.code: net.url for launcher in launchers for net in launcher.start(1_800.0)}
     finally:

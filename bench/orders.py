@@ -31,20 +31,18 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from bench.federation import (
-    HOST,
-    PADI_ARGS,
     REQUEST_TIMEOUT,
     RunningHub,
     RunResult,
     Summary,
     drive,
     machine_line,
+    reference_launchers,
     set_latency,
     sigterm_as_interrupt,
     start_hub,
     stop_process,
 )
-from networks.launcher import Launcher, LaunchOptions
 from resolvers.ids import to_global_id
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -248,20 +246,7 @@ def postgres_database(server_url: str) -> Iterator[str | None]:
 def networks_running(options: OrdersOptions, data_dir: Path) -> Iterator[dict[str, str]]:
     """The three networks as child processes (PaDi without its rate limit); their URLs."""
 
-    def launch(ports: dict[str, int], extra: tuple[str, ...] = ()) -> Launcher:
-        return Launcher(
-            LaunchOptions(
-                host=HOST,
-                data_dir=data_dir,
-                products=options.products,
-                seed=options.seed,
-                ports=ports,
-                extra_args=extra,
-            )
-        )
-
-    # Two launchers: PaDi's rate-limit flags are unknown to the other two networks.
-    launchers = [launch({"sejuk": 0, "tangerang": 0}), launch({"padi": 0}, PADI_ARGS)]
+    launchers = reference_launchers(data_dir, options.products, options.seed)
     try:
         yield {net.code: net.url for launcher in launchers for net in launcher.start()}
     finally:

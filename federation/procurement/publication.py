@@ -17,21 +17,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from connectors.records import Scale
 from federation.errors import ForbiddenError, InputError
 from federation.orders.store import OrderStore
 from federation.orders.tables import order_events
 from federation.procurement import ocds
 from federation.procurement.model import (
-    Award,
-    AwardStatus,
-    NativeOrder,
     Organisation,
     OrgKind,
     Rfq,
 )
 from federation.procurement.store import ProcurementStore
-from federation.procurement.tables import awards, native_orders, rfqs
+from federation.procurement.tables import awards, rfqs
 
 MAX_PAGE = 100  # releases in one bulk page
 
@@ -60,7 +56,7 @@ async def processes(
     """The contracting processes of ``found``, in a few reads whatever their number."""
     ids = [rfq.id for rfq in found]
     quotes = await store.quotes_for(ids) if ids else {}
-    by_rfq = await _awards(store, ids)
+    by_rfq = await store.awards_for(ids)
     order_ids = [a.order_id for a in by_rfq.values() if a.order_id is not None]
     placed = {o.id: o for o in await orders.load_many(order_ids)}
     made = []
@@ -122,42 +118,6 @@ async def _active_since(store: ProcurementStore, buyer_id: str, floor: int) -> l
     )
     async with store.engine.connect() as conn:
         return [row.id for row in await conn.execute(query)]
-
-
-async def _awards(store: ProcurementStore, rfq_ids: Sequence[str]) -> dict[str, Award]:
-    """Each RFQ's award with PaDi's purchase orders, by RFQ id, in two reads."""
-    if not rfq_ids:
-        return {}
-    async with store.engine.connect() as conn:
-        heads = (await conn.execute(select(awards).where(awards.c.rfq_id.in_(rfq_ids)))).all()
-        natives = (
-            await conn.execute(
-                select(native_orders)
-                .where(native_orders.c.award_id.in_([h.id for h in heads]))
-                .order_by(native_orders.c.position)
-            )
-        ).all()
-    return {
-        head.rfq_id: Award(
-            id=head.id,
-            rfq_id=head.rfq_id,
-            quote_id=head.quote_id,
-            buyer_id=head.buyer_id,
-            network=head.network,
-            scale=Scale(head.scale),
-            status=AwardStatus(head.status),
-            total=head.total,
-            created_at=head.created_at,
-            order_id=head.order_id,
-            native_orders=tuple(
-                NativeOrder(r.position, r.network, r.order_id, r.total)
-                for r in natives
-                if r.award_id == head.id
-            ),
-            failure_reason=head.failure_reason,
-        )
-        for head in heads
-    }
 
 
 def _encode(key: tuple[int, str, int]) -> str:

@@ -245,33 +245,43 @@ class ProcurementStore:
                 )
 
     async def award_for(self, rfq_id: str) -> Award | None:
+        """The RFQ's award with PaDi's purchase orders, if it has one."""
+        return (await self.awards_for([rfq_id])).get(rfq_id)
+
+    async def awards_for(self, rfq_ids: Sequence[str]) -> dict[str, Award]:
+        """Each RFQ's award with PaDi's purchase orders, by RFQ id, in two reads."""
+        if not rfq_ids:
+            return {}
         async with self.engine.connect() as conn:
-            head = (await conn.execute(select(awards).where(awards.c.rfq_id == rfq_id))).first()
-            if head is None:
-                return None
+            heads = (await conn.execute(select(awards).where(awards.c.rfq_id.in_(rfq_ids)))).all()
             natives = (
                 await conn.execute(
                     select(native_orders)
-                    .where(native_orders.c.award_id == head.id)
+                    .where(native_orders.c.award_id.in_([h.id for h in heads]))
                     .order_by(native_orders.c.position)
                 )
             ).all()
-        return Award(
-            id=head.id,
-            rfq_id=head.rfq_id,
-            quote_id=head.quote_id,
-            buyer_id=head.buyer_id,
-            network=head.network,
-            scale=Scale(head.scale),
-            status=AwardStatus(head.status),
-            total=head.total,
-            created_at=head.created_at,
-            order_id=head.order_id,
-            native_orders=tuple(
-                NativeOrder(r.position, r.network, r.order_id, r.total) for r in natives
-            ),
-            failure_reason=head.failure_reason,
-        )
+        return {
+            head.rfq_id: Award(
+                id=head.id,
+                rfq_id=head.rfq_id,
+                quote_id=head.quote_id,
+                buyer_id=head.buyer_id,
+                network=head.network,
+                scale=Scale(head.scale),
+                status=AwardStatus(head.status),
+                total=head.total,
+                created_at=head.created_at,
+                order_id=head.order_id,
+                native_orders=tuple(
+                    NativeOrder(r.position, r.network, r.order_id, r.total)
+                    for r in natives
+                    if r.award_id == head.id
+                ),
+                failure_reason=head.failure_reason,
+            )
+            for head in heads
+        }
 
 
 def _rfq(head: Any, items: Sequence[Any], invited: Sequence[Any]) -> Rfq:
