@@ -496,7 +496,7 @@ async def test_awarding_twice(graph: Graph, clean: LiveNetworks) -> None:
     ("period", "words"),
     [
         ({"from": "2025-06", "to": "2025-01"}, "backwards"),
-        ({"from": "2023-01", "to": "2025-06"}, "at most 24"),
+        ({"from": "2022-01", "to": "2025-06"}, "at most 36"),
     ],
 )
 async def test_a_spend_period_inverted_or_too_long(
