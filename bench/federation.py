@@ -204,20 +204,25 @@ class HubSearch:
         await self.client.aclose()
 
 
+def network_clients(
+    urls: dict[str, str], padi_token: str
+) -> tuple[httpx.AsyncClient, httpx.AsyncClient, httpx.AsyncClient]:
+    """SEJUK's, Tangerang's and PaDi's own APIs, each signed in as the hub is."""
+    common: dict[str, Any] = {"timeout": REQUEST_TIMEOUT, "limits": UPSTREAM_LIMITS}
+    return (
+        httpx.AsyncClient(base_url=urls["sejuk"], headers={"X-API-Key": SEJUK_API_KEY}, **common),
+        httpx.AsyncClient(base_url=urls["tangerang"], auth=HmacAuth(*TANGERANG_CLIENT), **common),
+        httpx.AsyncClient(
+            base_url=urls["padi"], headers={"Authorization": f"Bearer {padi_token}"}, **common
+        ),
+    )
+
+
 class DirectFanOut:
     """The baseline: the same search to each network in its own API, in parallel."""
 
     def __init__(self, urls: dict[str, str], padi_token: str) -> None:
-        common: dict[str, Any] = {"timeout": REQUEST_TIMEOUT, "limits": UPSTREAM_LIMITS}
-        self.sejuk = httpx.AsyncClient(
-            base_url=urls["sejuk"], headers={"X-API-Key": SEJUK_API_KEY}, **common
-        )
-        self.tangerang = httpx.AsyncClient(
-            base_url=urls["tangerang"], auth=HmacAuth(*TANGERANG_CLIENT), **common
-        )
-        self.padi = httpx.AsyncClient(
-            base_url=urls["padi"], headers={"Authorization": f"Bearer {padi_token}"}, **common
-        )
+        self.sejuk, self.tangerang, self.padi = network_clients(urls, padi_token)
 
     async def _sejuk(self) -> bool:
         params: dict[str, str | int] = {"q": SEARCH_TEXT, "per_halaman": PAGE_SIZE}

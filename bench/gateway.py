@@ -64,15 +64,13 @@ from bench.abuse import (
 )
 from bench.federation import (
     HOST,
-    SEJUK_API_KEY,
-    TANGERANG_CLIENT,
     machine_line,
+    network_clients,
     padi_token,
     reference_launchers,
     sigterm_as_interrupt,
 )
 from networks.launcher import free_port
-from networks.tangerang.signing import HmacAuth
 
 SEARCH_TEXT = "beras"
 PAGE_SIZE = 40
@@ -213,16 +211,7 @@ class DirectFanOut:
     """The baseline gateway: each network's products, then their suppliers, in parallel."""
 
     def __init__(self, urls: dict[str, str], padi_token: str) -> None:
-        common: dict[str, Any] = {"timeout": REQUEST_TIMEOUT, "limits": UPSTREAM_LIMITS}
-        self.sejuk = httpx.AsyncClient(
-            base_url=urls["sejuk"], headers={"X-API-Key": SEJUK_API_KEY}, **common
-        )
-        self.tangerang = httpx.AsyncClient(
-            base_url=urls["tangerang"], auth=HmacAuth(*TANGERANG_CLIENT), **common
-        )
-        self.padi = httpx.AsyncClient(
-            base_url=urls["padi"], headers={"Authorization": f"Bearer {padi_token}"}, **common
-        )
+        self.sejuk, self.tangerang, self.padi = network_clients(urls, padi_token)
 
     async def _sejuk(self) -> list[tuple[str, str]]:
         params: dict[str, str | int] = {"q": SEARCH_TEXT, "halaman": 1, "per_halaman": PAGE_SIZE}
