@@ -115,7 +115,7 @@ class GraphQLEndpoint:
                 headers=error.headers,
             )
         except Refusal as refusal:
-            return _refusal_response(refusal, media, request)
+            return refusal_response(refusal, media, request)
         except Exception:
             logger.exception("unexpected failure answering a GraphQL request")
             return json_response(
@@ -202,8 +202,9 @@ class GraphQLEndpoint:
         return answer, "data" in answer
 
 
-def _refusal_response(refusal: Refusal, media: str, request: Request) -> Response:
-    """A refusal of the whole request: its own status, or a GraphQL request error."""
+def refusal_response(refusal: Refusal, media: str, request: Request) -> Response:
+    """A refusal of the whole request: its own status (with ``Retry-After`` or
+    ``WWW-Authenticate`` where due), or a GraphQL request error."""
     headers: dict[str, str] = {}
     if refusal.retry_after is not None:
         headers["Retry-After"] = str(refusal.retry_after)

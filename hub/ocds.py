@@ -7,10 +7,11 @@ answer has ``links.next``, the URL of the next page (the same query with ``after
 release is the one ``Rfq.ocds`` has: derived from its stage's own facts, so a release
 fetched twice is the same bytes.
 
-It takes a bearer token of that BUMN with ``procurement:read``, checked by the hub's own
-token validation (``AuthService.authenticate``). Errors have the GraphQL shape the hub
+It takes a bearer token of that BUMN with ``procurement:read`` and passes the request
+pipeline's authentication, load shedding and rate limit (``hub.pipeline``). Errors have the GraphQL shape the hub
 uses everywhere (``{"errors": [{"message", "extensions": {"code"}}]}``): 401
-UNAUTHENTICATED (no or a bad token), 429 RATE_LIMITED (a client failing too often),
+UNAUTHENTICATED (no or a bad token), 429 RATE_LIMITED (over the caller's rate limit, or a
+client failing too often), 503 OVERLOADED,
 400 BAD_USER_INPUT (``since`` missing, malformed or in the future; ``buyer`` not a BUMN's
 ID; ``limit`` or ``after`` malformed), 403 FORBIDDEN (another organisation's buyer, or a
 token without the scope). The endpoint only reads.
@@ -28,9 +29,10 @@ from federation.errors import ForbiddenError, InputError
 from federation.procurement import ocds, publication
 from federation.procurement.model import OrgKind
 from federation.procurement.service import ProcurementService
-from hub.http import error_body, json_response
-from hub.pipeline import remote_address
-from hub.refusal import UNAUTHENTICATED, Refusal, status_of
+from hub.http import error_body, json_response, refusal_response
+from hub.media import JSON
+from hub.pipeline import Caller, Pipeline, remote_address
+from hub.refusal import UNAUTHENTICATED, Refusal
 from resolvers import access
 from resolvers.principal import Principal
 from resolvers.procurement import named
@@ -45,16 +47,7 @@ async def releases(request: Request) -> Response:
     try:
         return await _releases(request)
     except Refusal as refusal:
-        headers: dict[str, str] = {}
-        if refusal.retry_after is not None:
-            headers["Retry-After"] = str(refusal.retry_after)
-        if refusal.code == UNAUTHENTICATED:
-            sent = request.headers.get("authorization") is not None
-            headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent else "Bearer"
-        status = status_of(refusal.code) or 400
-        return json_response(
-            error_body(refusal.message, refusal.code), status=status, headers=headers
-        )
+        return refusal_response(refusal, JSON, request)
     except InputError as error:
         return json_response(error_body(str(error), BAD_USER_INPUT), status=400)
     except ForbiddenError as error:
@@ -67,7 +60,18 @@ def routes() -> list[Route]:
 
 
 async def _releases(request: Request) -> Response:
-    principal = await _principal(request)
+    # The request pipeline's own steps: authentication (failures throttled), load
+    # shedding and the caller's rate limit, as for any GraphQL operation.
+    pipeline: Pipeline = request.app.state.pipeline
+    caller = await pipeline.authenticate(
+        request.headers.get("authorization"), remote_address(request)
+    )
+    async with pipeline.slot(caller):
+        await pipeline.admit(caller)
+        return await _page(request, _principal(caller))
+
+
+async def _page(request: Request, principal: Principal) -> Response:
     query = request.query_params
     service: ProcurementService | None = request.app.state.services.procurement
     if service is None:
@@ -96,18 +100,15 @@ async def _releases(request: Request) -> Response:
     return json_response(package)
 
 
-async def _principal(request: Request) -> Principal:
-    """The bearer token's principal: the hub's own validation, throttling included."""
-    header = request.headers.get("authorization")
-    if header is None:
+def _principal(caller: Caller) -> Principal:
+    """The caller's principal: a token is needed here even where the hub runs open."""
+    principal = caller.principal
+    if principal is None:
         raise Refusal(
             UNAUTHENTICATED,
             "Authentication required: send Authorization: Bearer <access token> "
             "(get one from POST /oauth/token).",
         )
-    principal: Principal = await request.app.state.auth.authenticate(
-        header, remote_address(request)
-    )
     if not principal.has_scope(access.PROCUREMENT_READ):
         raise ForbiddenError(f"this token lacks the `{access.PROCUREMENT_READ}` scope")
     return principal

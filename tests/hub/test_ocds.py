@@ -16,6 +16,7 @@ import httpx
 import orjson
 import pytest
 import pytest_asyncio
+from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.auth.service import AuthService
@@ -43,6 +44,7 @@ class Hub:
     tokens: dict[str, str]  # by BUMN id, and "supplier"
     rfqs: tuple[str, ...]  # FARMASI's: one awarded on PaDi, one open
     since: str  # before any of them
+    app: Starlette
 
 
 async def register(client: httpx.AsyncClient, auth: AuthService, organization: str) -> str:
@@ -116,7 +118,7 @@ async def hub(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Hub]:
             opened = await graphql(client, farmasi, PUBLISH, input=rfq_input("Kopi"))
             await graphql(client, tokens[KAI], PUBLISH, input=rfq_input("Keripik KAI"))
             rfqs = (awarded["id"], opened["publishRfq"]["id"])
-            yield Hub(client, tokens, rfqs, since)
+            yield Hub(client, tokens, rfqs, since, app)
 
 
 def bulk(hub: Hub, **params: str) -> dict[str, str]:
@@ -206,3 +208,16 @@ async def test_bad_requests_are_refused_with_a_code_and_change_nothing(
 
 def rfq_native(global_id: str) -> str:
     return from_global_id(global_id)[1][0]
+
+
+async def test_bulk_requests_spend_the_callers_rate_limit(hub: Hub) -> None:
+    # The bulk route passes the request pipeline, as GraphQL operations do: a caller
+    # whose bucket is empty is refused before anything is read.
+    token = await register(hub.client, hub.app.state.auth, to_global_id("BUMN", FARMASI))
+    pipeline = hub.app.state.pipeline
+    caller = await pipeline.authenticate(f"Bearer {token}", "127.0.0.1")
+    await pipeline.rate_limiter.take(caller.key, pipeline.rate_limiter.local.burst)
+    answer = await get(hub, "/ocds/releases", token, bulk(hub))
+    assert answer.status_code == 429
+    assert answer.headers["retry-after"]
+    assert answer.json()["errors"][0]["extensions"] == {"code": "RATE_LIMITED"}
